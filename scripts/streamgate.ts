@@ -1,0 +1,2 @@
+// Placeholder dispatcher; replaced as the commands land.
+console.log('streamgate: usage: ./streamgate up|test|serve|kafka');
