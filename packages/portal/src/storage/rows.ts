@@ -1,0 +1,111 @@
+import type { Role } from '../permissions/roles.ts';
+import type {
+  AuditRecord,
+  PatRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  StreamingTokenRecord,
+  TokenUsageRecord,
+  TopicRecord,
+  UserRecord,
+  WorkspaceRecord,
+} from './storage.ts';
+
+/**
+ * Row → record mapping shared by both engines: both store times as epoch milliseconds
+ * (PostgreSQL BIGINT arrives as a string) and JSON as text.
+ */
+export type Value = unknown;
+export type Row = Record<string, Value>;
+const date = (value: Value): Date => new Date(Number(value));
+const maybeDate = (value: Value): Date | null => (value === null ? null : date(value));
+const text = (value: Value): string => String(value);
+const maybeText = (value: Value): string | null => (value === null ? null : String(value));
+
+export const user = (row: Row): UserRecord => ({
+  id: text(row.id),
+  email: text(row.email),
+  name: text(row.name),
+  passwordHash: text(row.password_hash),
+  organisationRole: text(row.organisation_role) as Role,
+  createdAt: date(row.created_at),
+});
+
+export const workspace = (row: Row): WorkspaceRecord => ({
+  workspaceId: text(row.workspace_id),
+  name: text(row.name),
+  createdAt: date(row.created_at),
+});
+
+export const streamingToken = (row: Row): StreamingTokenRecord => ({
+  id: text(row.id),
+  workspaceId: text(row.workspace_id),
+  slot: row.slot === null ? null : (Number(row.slot) as 1 | 2),
+  tokenHash: text(row.token_hash),
+  sealedValue: text(row.sealed_value),
+  createdAt: date(row.created_at),
+  deactivatedAt: maybeDate(row.deactivated_at),
+});
+
+export const tokenUsage = (row: Row): TokenUsageRecord => ({
+  tokenId: text(row.token_id),
+  clientKey: text(row.client_key),
+  userAgent: text(row.user_agent),
+  address: text(row.address),
+  deploymentId: maybeText(row.deployment_id),
+  lastUsedAt: date(row.last_used_at),
+});
+
+export const session = (row: Row): SessionRecord => ({
+  idHash: text(row.id_hash),
+  userId: text(row.user_id),
+  csrfToken: text(row.csrf_token),
+  createdAt: date(row.created_at),
+  expiresAt: date(row.expires_at),
+});
+
+export const pat = (row: Row): PatRecord => ({
+  id: text(row.id),
+  userId: text(row.user_id),
+  name: text(row.name),
+  createdAt: date(row.created_at),
+  expiresAt: date(row.expires_at),
+  workspaces: row.workspaces === null ? null : (JSON.parse(text(row.workspaces)) as string[]),
+  readOnly: Number(row.read_only) === 1,
+  lastUsedAt: maybeDate(row.last_used_at),
+  revokedAt: maybeDate(row.revoked_at),
+});
+
+export const signingKey = (row: Row): SigningKeyRecord => ({
+  kid: text(row.kid),
+  purpose: text(row.purpose) as SigningKeyRecord['purpose'],
+  algorithm: 'ES256',
+  sealedPrivateKey: text(row.sealed_private_key),
+  publicJwk: text(row.public_jwk),
+  createdAt: date(row.created_at),
+  retiredAt: maybeDate(row.retired_at),
+});
+
+export const audit = (row: Row): AuditRecord => ({
+  id: text(row.id),
+  at: date(row.at),
+  actorKind: text(row.actor_kind) as AuditRecord['actorKind'],
+  actorId: maybeText(row.actor_id),
+  actorLabel: text(row.actor_label),
+  action: text(row.action),
+  workspaceId: maybeText(row.workspace_id),
+  target: maybeText(row.target),
+  details: JSON.parse(text(row.details)) as Record<string, unknown>,
+  address: maybeText(row.address),
+});
+
+export const topic = (row: Row): TopicRecord => ({
+  workspaceId: text(row.workspace_id),
+  name: text(row.name),
+  kafkaName: text(row.kafka_name),
+  status: text(row.status) as TopicRecord['status'],
+  lastError: maybeText(row.last_error),
+  configuration: JSON.parse(text(row.configuration)) as TopicRecord['configuration'],
+  createdAt: date(row.created_at),
+  updatedAt: date(row.updated_at),
+});

@@ -1,0 +1,341 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Store, StreamingTokenRecord, UserRecord } from './storage.ts';
+
+/**
+ * The one storage suite. Every implementation runs it (sqlite-store.test.ts,
+ * postgres-store.test.ts): same behaviour, same atomicity, same isolation between workspaces.
+ */
+export function runStorageContract(engine: string, openStore: () => Promise<Store>): void {
+  describe(`storage contract: ${engine}`, () => {
+    let store: Store;
+    let serial = 0;
+    const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(serial++).toString(36)}`;
+    const t0 = new Date('2026-01-01T00:00:00Z');
+
+    const token = (workspaceId: string, slot: 1 | 2 | null, id = unique('tok')): StreamingTokenRecord => ({
+      id,
+      workspaceId,
+      slot,
+      tokenHash: `hash-${id}`,
+      sealedValue: `sealed-${id}`,
+      createdAt: t0,
+      deactivatedAt: null,
+    });
+    const user = (role: UserRecord['organisationRole'] = 'Viewer'): UserRecord => {
+      const id = unique('usr');
+      return {
+        id,
+        email: `${id}@example.test`,
+        name: id,
+        passwordHash: 'x',
+        organisationRole: role,
+        createdAt: t0,
+      };
+    };
+    const newWorkspace = async (workspaceId = unique('ws')) => {
+      const tokens: [StreamingTokenRecord, StreamingTokenRecord] = [
+        token(workspaceId, 1),
+        token(workspaceId, 2),
+      ];
+      assert.equal(
+        await store.createWorkspace({ workspace: { workspaceId, name: workspaceId, createdAt: t0 }, tokens }),
+        true,
+      );
+      return { workspaceId, tokens };
+    };
+
+    before(async () => {
+      store = await openStore();
+      await store.migrate();
+      await store.migrate(); // idempotent
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    it('stores and finds users, case by case', async () => {
+      const u = user('Editor');
+      await store.createUser(u);
+      assert.deepEqual(await store.findUserByEmail(u.email), u);
+      assert.deepEqual(await store.findUserById(u.id), u);
+      assert.equal(await store.findUserById('nobody'), null);
+      await assert.rejects(store.createUser({ ...u, id: unique('other') }), 'duplicate email is refused');
+      const updated = await store.updateUser(u.id, { organisationRole: 'Admin', name: 'Renamed' });
+      assert.equal(updated?.organisationRole, 'Admin');
+      assert.equal(updated?.name, 'Renamed');
+      assert.ok((await store.countUsers()) >= 1);
+    });
+
+    it('creates a workspace with exactly one active pair, and refuses a taken id', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const pair = await store.activeTokenPair(workspaceId);
+      assert.equal(pair?.token1.id, tokens[0].id);
+      assert.equal(pair?.token2.id, tokens[1].id);
+      const again = await store.createWorkspace({
+        workspace: { workspaceId, name: 'again', createdAt: t0 },
+        tokens: [token(workspaceId, 1), token(workspaceId, 2)],
+      });
+      assert.equal(again, false);
+      assert.equal((await store.findWorkspace(workspaceId))?.name, workspaceId, 'the original is unchanged');
+    });
+
+    it('rotates: Token 1 deactivated, Token 2 promoted, a new Token 2', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const fresh = token(workspaceId, 2);
+      const at = new Date('2026-02-01T00:00:00Z');
+      const outcome = await store.rotateTokens({
+        workspaceId,
+        expectedToken1: tokens[0].id,
+        expectedToken2: tokens[1].id,
+        newToken2: fresh,
+        at,
+      });
+      assert.equal(outcome, 'rotated');
+      const pair = await store.activeTokenPair(workspaceId);
+      assert.equal(pair?.token1.id, tokens[1].id);
+      assert.equal(pair?.token2.id, fresh.id);
+      const old = await store.findTokenByHash(tokens[0].tokenHash);
+      assert.equal(old?.slot, null);
+      assert.deepEqual(old?.deactivatedAt, at);
+    });
+
+    it('refuses a stale rotation and changes nothing', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const stale = await store.rotateTokens({
+        workspaceId,
+        expectedToken1: tokens[1].id,
+        expectedToken2: tokens[0].id,
+        newToken2: token(workspaceId, 2),
+        at: t0,
+      });
+      assert.equal(stale, 'stale');
+      const pair = await store.activeTokenPair(workspaceId);
+      assert.equal(pair?.token1.id, tokens[0].id);
+      assert.equal(pair?.token2.id, tokens[1].id);
+    });
+
+    it('lets exactly one of many concurrent rotations of the same pair win', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const attempts = Array.from({ length: 8 }, () =>
+        store.rotateTokens({
+          workspaceId,
+          expectedToken1: tokens[0].id,
+          expectedToken2: tokens[1].id,
+          newToken2: token(workspaceId, 2),
+          at: t0,
+        }),
+      );
+      const outcomes = await Promise.all(attempts);
+      assert.equal(outcomes.filter((o) => o === 'rotated').length, 1);
+      const active = (await store.listActiveTokens()).filter((t) => t.workspaceId === workspaceId);
+      assert.equal(active.length, 2, 'never more or fewer than two active tokens');
+    });
+
+    it('keeps workspaces apart: a rotation in one never touches another', async () => {
+      const a = await newWorkspace();
+      const b = await newWorkspace();
+      const outcome = await store.rotateTokens({
+        workspaceId: b.workspaceId,
+        expectedToken1: a.tokens[0].id,
+        expectedToken2: a.tokens[1].id,
+        newToken2: token(b.workspaceId, 2),
+        at: t0,
+      });
+      assert.equal(outcome, 'stale');
+      assert.equal((await store.activeTokenPair(a.workspaceId))?.token1.id, a.tokens[0].id);
+      assert.equal((await store.activeTokenPair(b.workspaceId))?.token1.id, b.tokens[0].id);
+    });
+
+    it('records token usage per client, keeping the latest time', async () => {
+      const { tokens } = await newWorkspace();
+      const base = {
+        tokenId: tokens[0].id,
+        userAgent: 'quixstreams/3',
+        address: '127.0.0.1',
+        deploymentId: null,
+      };
+      await store.recordTokenUsage([{ ...base, clientKey: 'a', lastUsedAt: new Date(2000) }]);
+      await store.recordTokenUsage([{ ...base, clientKey: 'a', lastUsedAt: new Date(1000) }]);
+      await store.recordTokenUsage([
+        { ...base, clientKey: 'b', deploymentId: 'dep-1', lastUsedAt: new Date(3000) },
+      ]);
+      await store.recordTokenUsage([
+        { ...base, tokenId: 'gone', clientKey: 'c', lastUsedAt: new Date(3000) },
+      ]);
+      const usage = await store.tokenUsage([tokens[0].id]);
+      assert.deepEqual(
+        usage.map((u) => [u.clientKey, u.lastUsedAt.getTime(), u.deploymentId]),
+        [
+          ['b', 3000, 'dep-1'],
+          ['a', 2000, null],
+        ],
+      );
+    });
+
+    it('sets and removes per-workspace roles', async () => {
+      const { workspaceId } = await newWorkspace();
+      const u = user();
+      await store.createUser(u);
+      await store.setWorkspaceRole(workspaceId, u.id, 'Editor');
+      await store.setWorkspaceRole(workspaceId, u.id, 'Manager');
+      assert.equal((await store.workspaceRolesOf(u.id)).get(workspaceId), 'Manager');
+      assert.equal((await store.listWorkspaceRoles(workspaceId)).get(u.id), 'Manager');
+      assert.equal(await store.removeWorkspaceRole(workspaceId, u.id), true);
+      assert.equal(await store.removeWorkspaceRole(workspaceId, u.id), false);
+      assert.equal((await store.workspaceRolesOf(u.id)).size, 0);
+    });
+
+    it('deletes a workspace with its tokens, roles and topics', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const u = user();
+      await store.createUser(u);
+      await store.setWorkspaceRole(workspaceId, u.id, 'Editor');
+      assert.equal(await store.deleteWorkspace(workspaceId), true);
+      assert.equal(await store.findWorkspace(workspaceId), null);
+      assert.equal(await store.findTokenByHash(tokens[0].tokenHash), null);
+      assert.equal((await store.workspaceRolesOf(u.id)).size, 0);
+      assert.equal(await store.deleteWorkspace(workspaceId), false);
+    });
+
+    it('keeps sessions until they expire', async () => {
+      const u = user();
+      await store.createUser(u);
+      const session = {
+        idHash: unique('s'),
+        userId: u.id,
+        csrfToken: 'c',
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 1000),
+      };
+      await store.createSession(session);
+      assert.deepEqual(await store.findSession(session.idHash), session);
+      assert.ok((await store.deleteExpiredSessions(new Date(t0.getTime() + 2000))) >= 1);
+      assert.equal(await store.findSession(session.idHash), null);
+    });
+
+    it('stores, lists, touches and revokes PATs only for their owner', async () => {
+      const owner = user();
+      const other = user();
+      await store.createUser(owner);
+      await store.createUser(other);
+      const pat = {
+        id: unique('pat'),
+        userId: owner.id,
+        name: 'ci',
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 86_400_000),
+        workspaces: ['a', 'b'],
+        readOnly: true,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await store.createPat(pat);
+      assert.deepEqual(await store.findPat(pat.id), pat);
+      assert.equal((await store.listPats(owner.id)).length, 1);
+      assert.equal((await store.listPats(other.id)).length, 0);
+      await store.touchPat(pat.id, new Date(5000));
+      assert.equal((await store.findPat(pat.id))?.lastUsedAt?.getTime(), 5000);
+      assert.equal(await store.revokePat(other.id, pat.id, t0), false, 'not by someone else');
+      assert.equal(await store.revokePat(owner.id, pat.id, t0), true);
+      assert.equal(await store.revokePat(owner.id, pat.id, t0), false, 'once');
+      assert.deepEqual((await store.findPat(pat.id))?.revokedAt, t0);
+    });
+
+    it('keeps signing keys by purpose, newest first', async () => {
+      const kidA = unique('kid');
+      const kidB = unique('kid');
+      const key = {
+        purpose: 'broker' as const,
+        algorithm: 'ES256' as const,
+        sealedPrivateKey: 's',
+        publicJwk: '{}',
+        retiredAt: null,
+      };
+      await store.addSigningKey({ ...key, kid: kidA, createdAt: new Date(1000) });
+      await store.addSigningKey({ ...key, kid: kidB, createdAt: new Date(2000) });
+      const keys = (await store.listSigningKeys('broker')).filter((k) => k.kid === kidA || k.kid === kidB);
+      assert.deepEqual(
+        keys.map((k) => k.kid),
+        [kidB, kidA],
+      );
+      await store.retireSigningKey(kidA, new Date(3000));
+      const retired = (await store.listSigningKeys('broker')).find((k) => k.kid === kidA);
+      assert.equal(retired?.retiredAt?.getTime(), 3000);
+      assert.equal(
+        (await store.listSigningKeys('pat')).some((k) => k.kid === kidA),
+        false,
+      );
+    });
+
+    it('queries the audit log by workspace, actor and action, newest first, with paging', async () => {
+      const ws = unique('ws');
+      const entry = (n: number, action: string, workspaceId: string | null) => ({
+        id: `${String(1_000_000 + n)}-${ws}`,
+        at: new Date(n),
+        actorKind: 'user' as const,
+        actorId: 'u1',
+        actorLabel: 'alice@example.test',
+        action,
+        workspaceId,
+        target: null,
+        details: { n },
+        address: '127.0.0.1',
+      });
+      await store.appendAudit(entry(1, 'auth.login', null));
+      await store.appendAudit(entry(2, 'streaming_tokens.view', ws));
+      await store.appendAudit(entry(3, 'streaming_tokens.rotate', ws));
+      const mine = await store.queryAudit({ workspaceIds: [ws], limit: 10 });
+      assert.deepEqual(
+        mine.map((e) => e.action),
+        ['streaming_tokens.rotate', 'streaming_tokens.view'],
+      );
+      const rotations = await store.queryAudit({
+        workspaceIds: null,
+        workspaceId: ws,
+        action: 'streaming_tokens.rotate',
+        limit: 10,
+      });
+      assert.equal(rotations.length, 1);
+      assert.deepEqual(rotations[0]?.details, { n: 3 });
+      const page = await store.queryAudit({ workspaceIds: [ws], limit: 1, before: mine[0]!.id });
+      assert.deepEqual(
+        page.map((e) => e.action),
+        ['streaming_tokens.view'],
+      );
+      assert.equal((await store.queryAudit({ workspaceIds: [], limit: 10 })).length, 0);
+      const byActor = await store.queryAudit({ workspaceIds: [ws], actor: 'alice@example.test', limit: 10 });
+      assert.equal(byActor.length, 2);
+    });
+
+    it('stores topics once per name and updates their status', async () => {
+      const { workspaceId } = await newWorkspace();
+      const topic = {
+        workspaceId,
+        name: 'orders',
+        kafkaName: `${workspaceId}-orders`,
+        status: 'Creating' as const,
+        lastError: null,
+        configuration: {
+          partitions: 2,
+          replicationFactor: 1,
+          retentionInMinutes: 60,
+          retentionInBytes: 1024,
+          cleanupPolicy: 'Delete' as const,
+        },
+        createdAt: t0,
+        updatedAt: t0,
+      };
+      assert.equal(await store.insertTopic(topic), true);
+      assert.equal(await store.insertTopic(topic), false);
+      await store.updateTopic(workspaceId, 'orders', { status: 'Ready', updatedAt: new Date(9000) });
+      const found = await store.findTopic(workspaceId, 'orders');
+      assert.equal(found?.status, 'Ready');
+      assert.equal(found?.updatedAt.getTime(), 9000);
+      assert.deepEqual(found?.configuration, topic.configuration);
+      assert.equal((await store.listTopics(workspaceId)).length, 1);
+      await store.deleteTopic(workspaceId, 'orders');
+      assert.equal(await store.findTopic(workspaceId, 'orders'), null);
+    });
+  });
+}
