@@ -1,0 +1,20 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { getJson } from './client.ts';
+import type { AuditFilter, AuditPage } from './types.ts';
+
+const PAGE_SIZE = 50;
+
+export const auditKey = (filter: AuditFilter) => ['audit', filter] as const;
+
+export function useAudit(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: auditKey(filter),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam, signal }) =>
+      getJson<AuditPage>('/audit', {
+        query: { ...filter, limit: PAGE_SIZE, before: pageParam },
+        signal,
+      }),
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+}

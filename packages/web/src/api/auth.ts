@@ -1,0 +1,27 @@
+import { getJson, request, send, setCsrfToken } from './client.ts';
+import type { Session } from './types.ts';
+
+export const sessionKey = ['session'] as const;
+
+export async function fetchSession(): Promise<Session> {
+  const session = await getJson<Session>('/auth/me');
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+export async function login(email: string, password: string): Promise<Session> {
+  const { data } = await request<Session>('POST', '/auth/login', {
+    body: { email, password },
+    allowUnauthorized: true,
+  });
+  setCsrfToken(data.csrfToken);
+  return data;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await send<void>('POST', '/auth/logout', { allowUnauthorized: true });
+  } finally {
+    setCsrfToken(null);
+  }
+}

@@ -1,0 +1,25 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getJson, send } from './client.ts';
+import type { CreatedPat, NewPat, Pat } from './types.ts';
+
+export const patsKey = ['profile-tokens'] as const;
+
+export function usePats() {
+  return useQuery({ queryKey: patsKey, queryFn: () => getJson<Pat[]>('/profile/tokens') });
+}
+
+export function useCreatePat() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (pat: NewPat) => send<CreatedPat>('POST', '/profile/tokens', { body: pat }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: patsKey }),
+  });
+}
+
+export function useRevokePat() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => send<void>('DELETE', `/profile/tokens/${encodeURIComponent(id)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: patsKey }),
+  });
+}

@@ -1,0 +1,37 @@
+import { Tooltip } from '@mantine/core';
+import dayjs from 'dayjs';
+import relativeTime from 'dayjs/plugin/relativeTime';
+
+dayjs.extend(relativeTime);
+
+export function formatDateTime(iso: string): string {
+  return dayjs(iso).format('D MMM YYYY, HH:mm');
+}
+
+/** "3 minutes ago", with the exact time on hover and in the markup. */
+export function RelativeTime({
+  value,
+  never = 'never',
+}: {
+  value: string | null | undefined;
+  never?: string;
+}) {
+  if (!value) return <span>{never}</span>;
+  const absolute = formatDateTime(value);
+  return (
+    <Tooltip label={absolute} withArrow>
+      <time dateTime={value} title={absolute}>
+        {dayjs(value).fromNow()}
+      </time>
+    </Tooltip>
+  );
+}
+
+/** A calendar date, e.g. "29 Nov 2026". */
+export function DateText({ value }: { value: string }) {
+  return (
+    <time dateTime={value} title={formatDateTime(value)}>
+      {dayjs(value).format('D MMM YYYY')}
+    </time>
+  );
+}

@@ -1,0 +1,58 @@
+import { AppShell, Box, Burger, Divider, Group, ScrollArea, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Outlet, useParams } from 'react-router';
+import { Logo } from './logo.tsx';
+import { NavLinks } from './nav-links.tsx';
+import { UserMenu } from './user-menu.tsx';
+import { WorkspaceSwitcher } from './workspace-switcher.tsx';
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { ws } = useParams();
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding={{ base: 'md', sm: 'xl' }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
+            <Logo />
+          </Group>
+          <UserMenu />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="md" id="main-navigation" aria-label="Navigation">
+        <AppShell.Section>
+          <WorkspaceSwitcher onSwitched={close} />
+        </AppShell.Section>
+        <Divider my="md" />
+        <AppShell.Section grow component={ScrollArea}>
+          {ws ? (
+            <NavLinks ws={ws} onNavigate={close} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              Pick a workspace to see its topics, tokens and members.
+            </Text>
+          )}
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Box maw={1100} mx="auto">
+          <Outlet />
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,136 @@
+import { Badge, Button, EmptyState, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { type ReactNode, useState } from 'react';
+import { usePats } from '../../api/pats.ts';
+import type { Pat } from '../../api/types.ts';
+import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { PageLoader } from '../../components/page-loader.tsx';
+import { DateText, RelativeTime } from '../../components/relative-time.tsx';
+import { CreatePatDialog } from './create-pat-dialog.tsx';
+import { RevokePatDialog } from './revoke-pat-dialog.tsx';
+
+function Scope({ pat }: { pat: Pat }) {
+  return (
+    <Group gap={4}>
+      {pat.workspaces ? (
+        pat.workspaces.map((w) => (
+          <Badge key={w} variant="outline" color="gray" tt="none">
+            {w}
+          </Badge>
+        ))
+      ) : (
+        <Text size="sm">All workspaces</Text>
+      )}
+      {pat.readOnly && (
+        <Badge variant="light" color="blue">
+          Read-only
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+function Expiry({ pat }: { pat: Pat }) {
+  const expired = Date.parse(pat.expiresAt) <= Date.now();
+  return expired ? (
+    <Badge color="red" variant="light">
+      Expired
+    </Badge>
+  ) : (
+    <DateText value={pat.expiresAt} />
+  );
+}
+
+export function PersonalTokensTab() {
+  const pats = usePats();
+  const [creating, { open, close }] = useDisclosure(false);
+  const [revoking, setRevoking] = useState<Pat | null>(null);
+
+  const generate = (
+    <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+      Generate token
+    </Button>
+  );
+
+  let body: ReactNode;
+  if (pats.isPending) body = <PageLoader label="Loading your tokens" />;
+  else if (pats.isError) body = <ApiErrorAlert error={pats.error} onRetry={() => pats.refetch()} />;
+  else if (pats.data.length === 0) {
+    body = (
+      <EmptyState
+        icon={<IconKey size={28} aria-hidden />}
+        withIndicatorBackground
+        title="No personal access tokens yet"
+        description="Generate one to call the Portal API from scripts or the CLI, narrowed to some workspaces or read-only if that is all the script needs."
+      >
+        <EmptyState.Actions>{generate}</EmptyState.Actions>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <Table.ScrollContainer minWidth={720}>
+        <Table verticalSpacing="sm" highlightOnHover>
+          <Table.Caption>Your personal access tokens</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Scope</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {pats.data.map((pat) => (
+              <Table.Tr key={pat.id} data-testid="pat-row">
+                <Table.Td fw={500}>{pat.name}</Table.Td>
+                <Table.Td>
+                  <Scope pat={pat} />
+                </Table.Td>
+                <Table.Td>
+                  <DateText value={pat.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <Expiry pat={pat} />
+                </Table.Td>
+                <Table.Td>
+                  <RelativeTime value={pat.lastUsedAt} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Button
+                    variant="subtle"
+                    color="red"
+                    size="xs"
+                    onClick={() => setRevoking(pat)}
+                    aria-label={`Revoke ${pat.name}`}
+                  >
+                    Revoke
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-start">
+        <Text size="sm" maw={640}>
+          Personal access tokens let your scripts call the Portal API as you, with at most your roles. They
+          expire (at most one year ahead) and you can revoke them at any time.
+        </Text>
+        {pats.isSuccess && pats.data.length > 0 && generate}
+      </Group>
+      {body}
+      <CreatePatDialog opened={creating} onClose={close} />
+      <RevokePatDialog pat={revoking} onClose={() => setRevoking(null)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,221 @@
+import {
+  Alert,
+  Button,
+  Code,
+  Group,
+  List,
+  Modal,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconCircleCheck, IconInfoCircle } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { hasStatus } from '../../api/api-error.ts';
+import { streamingTokensKey, useRotateStreamingTokens } from '../../api/streaming-tokens.ts';
+import type { StreamingToken, StreamingTokensWithEtag } from '../../api/types.ts';
+import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { RelativeTime } from '../../components/relative-time.tsx';
+import { mask, SecretField } from '../../components/secret-field.tsx';
+import { ClientsTable } from './clients-table.tsx';
+import { RECENT_USE_DAYS, recentClientsOf, usedRecently } from './token-usage.ts';
+
+type Props = { ws: string; data: StreamingTokensWithEtag; opened: boolean; onClose: () => void };
+
+function TokenSummary({ label, token, fate }: { label: string; token: StreamingToken; fate: string }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={600}>
+        {label}{' '}
+        <Text span c="dimmed" size="sm" fw={400}>
+          ({fate})
+        </Text>
+      </Text>
+      {token.value !== undefined ? (
+        <SecretField value={token.value} label={`${label} in dialog`} />
+      ) : (
+        <Code>{mask(token.id)}</Code>
+      )}
+      <Text size="xs" c="dimmed">
+        Last used <RelativeTime value={token.lastUsedAt} />
+      </Text>
+    </Stack>
+  );
+}
+
+function Token1Usage({ token }: { token: StreamingToken }) {
+  if (usedRecently(token)) {
+    const clients = recentClientsOf(token);
+    return (
+      <Alert
+        color="red"
+        variant="filled"
+        icon={<IconAlertTriangle aria-hidden />}
+        title="Token 1 is in use"
+        role="alert"
+      >
+        <Text size="sm" mb="xs">
+          Token 1 was used <RelativeTime value={token.lastUsedAt} />. These clients will be refused as soon as
+          you rotate, until they are given the new token:
+        </Text>
+        <div style={{ background: 'white', borderRadius: 6, color: 'var(--mantine-color-text)' }}>
+          <ClientsTable clients={clients} caption="Clients that break when Token 1 is deactivated" />
+        </div>
+      </Alert>
+    );
+  }
+  if (token.lastUsedAt) {
+    return (
+      <Alert color="teal" icon={<IconCircleCheck aria-hidden />} title="Token 1 has not been used recently">
+        Nothing used Token 1 in the last {RECENT_USE_DAYS} days (last use{' '}
+        <RelativeTime value={token.lastUsedAt} />
+        ). Rotating is safe unless a job that runs less often still uses it.
+      </Alert>
+    );
+  }
+  return (
+    <Alert color="teal" icon={<IconCircleCheck aria-hidden />} title="Safe to rotate">
+      Token 1 has never been used. Rotating breaks nothing.
+    </Alert>
+  );
+}
+
+export function RotateDialog({ ws, data, opened, onClose }: Props) {
+  const queryClient = useQueryClient();
+  const rotate = useRotateStreamingTokens(ws);
+  const [confirmation, setConfirmation] = useState('');
+  const [lostRace, setLostRace] = useState(false);
+  const { token1, token2 } = data.tokens;
+  const confirmed = confirmation.trim() === ws;
+
+  const close = () => {
+    setConfirmation('');
+    setLostRace(false);
+    rotate.reset();
+    onClose();
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!confirmed || !data.etag) return;
+    setLostRace(false);
+    rotate.mutate(data.etag, {
+      onSuccess: () => {
+        notifications.show({
+          color: 'teal',
+          title: 'Streaming tokens rotated',
+          message:
+            'The old Token 1 no longer works. The former Token 2 is now Token 1, and there is a new Token 2.',
+        });
+        close();
+      },
+      onError: (error) => {
+        if (hasStatus(error, 409) || hasStatus(error, 412)) {
+          // Someone rotated first: show the pair as it is now and ask again.
+          setLostRace(true);
+          setConfirmation('');
+          void queryClient.invalidateQueries({ queryKey: streamingTokensKey(ws) });
+        }
+      },
+    });
+  };
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={
+        <Title order={2} fz="h3">
+          Rotating streaming tokens
+        </Title>
+      }
+      size="xl"
+      fullScreen={false}
+    >
+      <form onSubmit={onSubmit}>
+        <Stack gap="md">
+          {lostRace && (
+            <Alert
+              color="orange"
+              icon={<IconInfoCircle aria-hidden />}
+              title="Someone else rotated first"
+              role="alert"
+            >
+              The tokens were rotated by someone else while this dialog was open, so nothing was changed now.
+              The tokens below have been refreshed: check them, and confirm again if you still want to rotate.
+            </Alert>
+          )}
+          <div>
+            <Text fw={600} mb={4}>
+              What happens when you rotate
+            </Text>
+            <List type="ordered" size="sm" spacing={4}>
+              <List.Item>
+                <b>Token 1 is deactivated</b> at once. Every service that still uses it is refused by the API
+                and by the broker.
+              </List.Item>
+              <List.Item>
+                <b>Token 2 takes its place</b> and becomes Token 1. Services that use it keep working.
+              </List.Item>
+              <List.Item>
+                <b>A new Token 2 is generated.</b>
+              </List.Item>
+            </List>
+          </div>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TokenSummary label="Token 1" token={token1} fate="will be deactivated" />
+            <TokenSummary label="Token 2" token={token2} fate="becomes Token 1" />
+          </SimpleGrid>
+          <Token1Usage token={token1} />
+          <div>
+            <Text fw={600} mb={4}>
+              Two ways to rotate
+            </Text>
+            <List size="sm" spacing={6}>
+              <List.Item>
+                <b>Restart with the new token:</b> rotate now, then set <Code>Quix__Sdk__Token</Code> of every
+                service that used Token 1 to the new Token 1 (the former Token 2) and restart them. They are
+                down until they restart.
+              </List.Item>
+              <List.Item>
+                <b>Zero downtime:</b> first move every service to Token 2 and restart them one by one; when
+                Token 1 shows no recent use, rotate. Nothing breaks.
+              </List.Item>
+            </List>
+          </div>
+          <TextInput
+            label={
+              <>
+                Type the workspace id <Code>{ws}</Code> to confirm
+              </>
+            }
+            value={confirmation}
+            onChange={(e) => setConfirmation(e.currentTarget.value)}
+            autoComplete="off"
+            spellCheck={false}
+            data-autofocus
+          />
+          {!data.etag && (
+            <Alert color="red" title="Cannot rotate">
+              The portal did not send the version of the token pair (ETag), so a safe rotation is not
+              possible.
+            </Alert>
+          )}
+          {rotate.isError && !lostRace && <ApiErrorAlert error={rotate.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" disabled={!confirmed || !data.etag} loading={rotate.isPending}>
+              Rotate tokens
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,91 @@
+import { Alert, Anchor, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconAlertTriangle, IconEyeOff, IconRefresh } from '@tabler/icons-react';
+import { useStreamingTokens } from '../../api/streaming-tokens.ts';
+import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { PageLoader } from '../../components/page-loader.tsx';
+import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
+import { RotateDialog } from './rotate-dialog.tsx';
+import { StreamingTokenCard } from './streaming-token-card.tsx';
+
+export function StreamingTokensTab() {
+  const { ws, role } = useCurrentWorkspace();
+  const query = useStreamingTokens(ws);
+  const [opened, { open, close }] = useDisclosure(false);
+
+  if (query.isPending) return <PageLoader label="Loading streaming tokens" />;
+  if (query.isError) {
+    return (
+      <ApiErrorAlert
+        error={query.error}
+        onRetry={() => query.refetch()}
+        forbidden="Your role in this workspace does not let you see its streaming tokens."
+      />
+    );
+  }
+  const { tokens } = query.data;
+
+  return (
+    <Stack gap="lg">
+      <Text size="sm">
+        Services use these tokens to reach this workspace's streams: set one of them as{' '}
+        <code>Quix__Sdk__Token</code>. Two tokens exist so that you can rotate without downtime.
+      </Text>
+      <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="These tokens never expire">
+        Treat them like passwords: keep them in a secret store, never in source code or chat. If one may have
+        leaked, rotate.
+      </Alert>
+      {!tokens.canViewValues && (
+        <Alert
+          color="gray"
+          icon={<IconEyeOff aria-hidden />}
+          title="Token values are hidden for your role"
+          data-testid="values-hidden"
+        >
+          Only the Admin, Manager and Editor roles may view token values. Your role in this workspace is{' '}
+          <b>{role ?? 'unknown'}</b>. You can still see when and by whom the tokens were used.
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <StreamingTokenCard
+          label="Token 1"
+          token={tokens.token1}
+          description="The current token. Rotating deactivates it."
+        />
+        <StreamingTokenCard
+          label="Token 2"
+          token={tokens.token2}
+          description="The next token. It becomes Token 1 when you rotate, so services on it keep working."
+        />
+      </SimpleGrid>
+      <Group gap="xs" align="center">
+        <IconRefresh size={18} aria-hidden />
+        {tokens.canRotate ? (
+          <Text size="sm">
+            A token may have leaked, or it is time for a routine change?{' '}
+            <Anchor component="button" type="button" onClick={open} fz="sm" fw={600}>
+              Rotate them
+            </Anchor>
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            <Anchor
+              component="button"
+              type="button"
+              disabled
+              aria-disabled="true"
+              aria-describedby="rotate-reason"
+              fz="sm"
+              c="dimmed"
+              style={{ cursor: 'not-allowed', textDecoration: 'none' }}
+            >
+              Rotate them
+            </Anchor>{' '}
+            <span id="rotate-reason">— only Admins of this workspace can rotate streaming tokens.</span>
+          </Text>
+        )}
+      </Group>
+      {tokens.canRotate && <RotateDialog ws={ws} data={query.data} opened={opened} onClose={close} />}
+    </Stack>
+  );
+}

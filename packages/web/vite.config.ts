@@ -1,0 +1,22 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The portal serves the built app under /ui/ and the API at the root of the same origin. In
+// development every path outside /ui/ is forwarded to a running portal (PORTAL_URL).
+const portal = process.env.PORTAL_URL ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  base: '/ui/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1200,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '^/(?!ui(/|$)).*': { target: portal, changeOrigin: false },
+    },
+  },
+});
