@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAuditRoutes } from './audit/audit-routes.ts';
+import { registerAuthRoutes } from './auth/auth-routes.ts';
+import { NotFoundError, PortalError } from './errors.ts';
+import { handleError } from './http/error-handler.ts';
+import { registerAuthentication } from './http/request-auth.ts';
+import { registerOpsRoutes } from './ops/ops-routes.ts';
+import { registerPatRoutes } from './pats/pat-routes.ts';
+import type { Portal } from './portal.ts';
+import { registerStreamingTokenRoutes } from './tokens/streaming-token-routes.ts';
+import { registerUiRoutes } from './ui/ui-routes.ts';
+import { registerUserRoutes } from './users/user-routes.ts';
+import { registerWorkspaceRoutes } from './workspaces/workspace-routes.ts';
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Where the built web UI lives; absent: /ui/ answers that the UI is not built. */
+  uiDir?: string | null;
+}
+
+const bodyLimitBytes = 64 * 1024;
+
+/** The HTTP face of a portal: plugins and routes, registered explicitly, one error handler. */
+export async function buildApp(portal: Portal, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: bodyLimitBytes,
+    trustProxy: portal.config.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    routerOptions: { maxParamLength: 300 },
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 8 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Streamgate Portal API',
+        version: '0.1.0',
+        description:
+          'Workspaces, streaming tokens, personal access tokens, broker access and topics. Quix Portal API compatible.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A streaming token (sgs_...) or a personal access token (sgp_...).',
+          },
+          session: { type: 'apiKey', in: 'cookie', name: 'sg_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    handleError(
+      new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}.`),
+      request,
+      reply,
+    );
+  });
+
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-frame-options', 'DENY');
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-correlation-id', String(request.id));
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    portal.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.addHook('onError', async (_request, _reply, error) => {
+    if (
+      error instanceof PortalError &&
+      (error.code === 'PORTAL_INVALID_TOKEN' ||
+        error.code === 'PORTAL_TOKEN_REVOKED' ||
+        error.code === 'PORTAL_UNAUTHENTICATED')
+    ) {
+      portal.metrics.authFailures.inc({ code: error.code });
+    }
+  });
+
+  // Authentication is scoped to the API routes; the UI's static files and /docs are public.
+  await app.register(async (api) => {
+    registerAuthentication(api, portal.authenticate);
+    registerAuthRoutes(api, {
+      sessions: portal.sessions,
+      store: portal.store,
+      secureCookies: portal.config.publicUrl.startsWith('https:'),
+    });
+    registerWorkspaceRoutes(api, { workspaces: portal.workspaces, broker: portal.brokerDescription });
+    registerStreamingTokenRoutes(api, { streamingTokens: portal.streamingTokens });
+    registerPatRoutes(api, { pats: portal.pats });
+    registerUserRoutes(api, { users: portal.users });
+    registerAuditRoutes(api, { auditReader: portal.auditReader });
+    registerOpsRoutes(api, { store: portal.store, metrics: portal.metrics, checks: portal.readinessChecks });
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerUiRoutes(app, { uiDir: options.uiDir ?? null });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,87 @@
+import type { Clock } from '../clock.ts';
+import { randomId } from '../crypto/hashing.ts';
+import type { Principal } from '../permissions/principal.ts';
+import type { AuditRecord, Store } from '../storage/storage.ts';
+
+export const auditActions = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'streaming_tokens.view',
+  'streaming_tokens.rotate',
+  'pat.create',
+  'pat.revoke',
+  'user.create',
+  'user.update',
+  'member.set',
+  'member.remove',
+  'workspace.create',
+  'workspace.delete',
+  'topic.create',
+  'topic.delete',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export type Actor =
+  | { kind: 'principal'; principal: Principal }
+  | { kind: 'anonymous'; label: string }
+  | { kind: 'system' };
+
+export interface AuditEvent {
+  actor: Actor;
+  action: AuditAction;
+  workspaceId?: string | null;
+  target?: string | null;
+  details?: Record<string, unknown>;
+  address?: string | null;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+}
+
+/** Entry ids sort by time, so paging with `before` follows the log's order. */
+function entryId(at: Date): string {
+  return `${at.getTime().toString().padStart(15, '0')}-${randomId()}`;
+}
+
+function describeActor(
+  actor: Actor,
+  userLabel: (principal: Principal) => string,
+): Pick<AuditRecord, 'actorKind' | 'actorId' | 'actorLabel'> {
+  if (actor.kind === 'system') return { actorKind: 'system', actorId: null, actorLabel: 'system' };
+  if (actor.kind === 'anonymous') return { actorKind: 'anonymous', actorId: null, actorLabel: actor.label };
+  const principal = actor.principal;
+  if (principal.kind === 'streaming') {
+    return {
+      actorKind: 'streaming',
+      actorId: principal.tokenId,
+      actorLabel: `streaming token of ${principal.workspaceId}`,
+    };
+  }
+  return { actorKind: 'user', actorId: principal.userId, actorLabel: userLabel(principal) };
+}
+
+/** A PAT's actions are the user's, marked with the PAT that did them. */
+function viaPat(actor: Actor): Record<string, unknown> {
+  if (actor.kind !== 'principal' || actor.principal.kind !== 'user' || !actor.principal.pat) return {};
+  return { via: 'pat', patId: actor.principal.pat.patId };
+}
+
+export function createAuditLog(deps: { store: Store; clock: Clock }): AuditLog {
+  return {
+    async record(event) {
+      const at = deps.clock.now();
+      await deps.store.appendAudit({
+        id: entryId(at),
+        at,
+        ...describeActor(event.actor, (p) => (p.kind === 'user' ? p.email : '')),
+        action: event.action,
+        workspaceId: event.workspaceId ?? null,
+        target: event.target ?? null,
+        details: { ...viaPat(event.actor), ...event.details },
+        address: event.address ?? null,
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { ForbiddenError } from '../errors.ts';
+import { can } from '../permissions/permissions.ts';
+import type { Principal } from '../permissions/principal.ts';
+import type { AuditRecord, Store } from '../storage/storage.ts';
+
+export interface AuditFilter {
+  workspaceId?: string;
+  actor?: string;
+  action?: string;
+  before?: string;
+  limit?: number;
+}
+
+/**
+ * Admins read the audit log: an organisation Admin all of it, a workspace Admin the entries
+ * of the workspaces it administers.
+ */
+export function createAuditReader(deps: { store: Store }) {
+  return {
+    async read(
+      principal: Principal,
+      filter: AuditFilter,
+    ): Promise<{ entries: AuditRecord[]; nextBefore: string | null }> {
+      const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+      let workspaceIds: string[] | null = null;
+      if (!can(principal, 'organisationAudit.read').allowed) {
+        const workspaces = await deps.store.listWorkspaces();
+        workspaceIds = workspaces
+          .map((w) => w.workspaceId)
+          .filter((id) => can(principal, 'audit.read', id).allowed);
+        if (workspaceIds.length === 0) throw new ForbiddenError('Only an Admin can read the audit log.');
+        if (filter.workspaceId !== undefined && !workspaceIds.includes(filter.workspaceId)) {
+          throw new ForbiddenError(
+            `Only an Admin of workspace '${filter.workspaceId}' can read its audit log.`,
+          );
+        }
+      }
+      const entries = await deps.store.queryAudit({ ...filter, workspaceIds, limit });
+      return { entries, nextBefore: entries.length === limit ? entries[entries.length - 1]!.id : null };
+    },
+  };
+}
+
+export type AuditReader = ReturnType<typeof createAuditReader>;

@@ -1,0 +1,71 @@
+import { authErrors, dateTime, errorBody, roleSchema } from '../http/schemas.ts';
+
+export const userBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'email', 'name', 'role', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: roleSchema,
+    createdAt: dateTime,
+  },
+} as const;
+
+const sessionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['user', 'csrfToken'],
+  properties: { user: userBody, csrfToken: { type: 'string' } },
+} as const;
+
+export const loginSchema = {
+  tags: ['auth'],
+  summary: 'Log in with email and password; sets the session cookie and returns the CSRF token.',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'password'],
+    properties: {
+      email: { type: 'string', minLength: 1, maxLength: 254 },
+      password: { type: 'string', minLength: 1, maxLength: 256 },
+    },
+  },
+  response: { 200: sessionBody, 400: errorBody, 401: errorBody, 429: errorBody },
+} as const;
+
+export const logoutSchema = {
+  tags: ['auth'],
+  summary: 'End the session.',
+  response: { 204: { type: 'null' }, ...authErrors },
+} as const;
+
+export const meSchema = {
+  tags: ['auth'],
+  summary: 'The logged-in user and the CSRF token for cookie-authenticated writes.',
+  response: { 200: sessionBody, ...authErrors },
+} as const;
+
+export const tokenDetailsSchema = {
+  tags: ['auth'],
+  summary: 'What the presented credential is: its kind, owner or workspace, and expiry.',
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { type: 'string', enum: ['session', 'pat', 'streaming'] },
+        userId: { type: 'string' },
+        email: { type: 'string' },
+        workspaceId: { type: 'string' },
+        tokenId: { type: 'string' },
+        expiresAt: dateTime,
+        workspaces: { type: ['array', 'null'], items: { type: 'string' } },
+        readOnly: { type: 'boolean' },
+      },
+    },
+    ...authErrors,
+  },
+} as const;

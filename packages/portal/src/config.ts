@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+
+/** Everything the portal reads from its environment, parsed and checked once at start-up. */
+export interface PortalConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  /** Where clients reach the portal: the issuer of broker JWTs and the token endpoint's base. */
+  publicUrl: string;
+  /** base64 of 32 bytes; absent: generated into the data dir. */
+  secretKey: string | null;
+  kafka: {
+    bootstrap: string | null;
+    adminUser: string | null;
+    adminPassword: string | null;
+    securityProtocol: 'SASL_PLAINTEXT' | 'SASL_SSL';
+    caCertPem: string | null;
+  };
+  brokerJwtTtlSeconds: number;
+  brokerAudience: string;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: { port?: number; dataDir?: string } = {},
+): PortalConfig {
+  const port = overrides.port ?? integer('STREAMGATE_PORT', env.STREAMGATE_PORT, 8700, 0, 65535);
+  const host = env.STREAMGATE_HOST || '127.0.0.1';
+  const dataDir = resolve(overrides.dataDir ?? (env.STREAMGATE_DATA_DIR || './.streamgate'));
+  const databaseUrl = env.STREAMGATE_DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'STREAMGATE_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite in the data dir)',
+    );
+  }
+  const publicUrl = (env.STREAMGATE_PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    adminEmail: env.STREAMGATE_ADMIN_EMAIL || null,
+    adminPassword: env.STREAMGATE_ADMIN_PASSWORD || null,
+    publicUrl,
+    secretKey: env.STREAMGATE_SECRET_KEY || null,
+    kafka: {
+      bootstrap: env.STREAMGATE_KAFKA_BOOTSTRAP || null,
+      adminUser: env.STREAMGATE_KAFKA_ADMIN_USER || null,
+      adminPassword: env.STREAMGATE_KAFKA_ADMIN_PASSWORD || null,
+      securityProtocol: env.STREAMGATE_KAFKA_SECURITY_PROTOCOL === 'SASL_SSL' ? 'SASL_SSL' : 'SASL_PLAINTEXT',
+      caCertPem: env.STREAMGATE_KAFKA_CA_PEM || null,
+    },
+    brokerJwtTtlSeconds: integer(
+      'STREAMGATE_BROKER_JWT_TTL_SECONDS',
+      env.STREAMGATE_BROKER_JWT_TTL_SECONDS,
+      600,
+      10,
+      3600,
+    ),
+    brokerAudience: env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
+    trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
+    logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
+  };
+}

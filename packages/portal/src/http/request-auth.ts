@@ -1,0 +1,48 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authenticate, Authenticated } from '../auth/authenticator.ts';
+import type { Principal } from '../permissions/principal.ts';
+import type { ClientInfo } from '../tokens/usage-recorder.ts';
+
+export const sessionCookieName = 'sg_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+  interface FastifyContextConfig {
+    /** 'none': the route authenticates by itself or not at all. Default: required. */
+    auth?: 'required' | 'none';
+  }
+}
+
+export function clientOf(request: FastifyRequest): ClientInfo {
+  const deployment = request.headers['x-deployment-id'];
+  return {
+    userAgent: String(request.headers['user-agent'] ?? 'unknown'),
+    address: request.ip,
+    deploymentId: typeof deployment === 'string' && deployment.length > 0 ? deployment : null,
+  };
+}
+
+/** Authenticates every route unless it opts out; the principal is then `principalOf(request)`. */
+export function registerAuthentication(app: FastifyInstance, authenticate: Authenticate): void {
+  app.decorateRequest('auth', null);
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config.auth === 'none') return;
+    const method = request.method.toUpperCase();
+    request.auth = await authenticate({
+      authorization: request.headers.authorization,
+      sessionCookie: request.cookies[sessionCookieName],
+      csrfHeader:
+        typeof request.headers['x-csrf-token'] === 'string' ? request.headers['x-csrf-token'] : undefined,
+      unsafeMethod: !['GET', 'HEAD', 'OPTIONS'].includes(method),
+      client: clientOf(request),
+    });
+  });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.auth) throw new TypeError('principalOf() on a route without authentication');
+  return request.auth.principal;
+}

@@ -1,0 +1,155 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { randomId } from '../crypto/hashing.ts';
+import { JwtError } from '../crypto/jwt.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  InvalidTokenError,
+  NotFoundError,
+  TokenRevokedError,
+} from '../errors.ts';
+import { can, canSeeWorkspace } from '../permissions/permissions.ts';
+import type { Principal, UserPrincipal } from '../permissions/principal.ts';
+import type { PatRecord, Store } from '../storage/storage.ts';
+import { patExpiryProblem, patNameProblem, patPrefix } from './pat-rules.ts';
+
+interface JwtIssuer {
+  sign(claims: { sub: string; jti: string }, ttlSeconds: number): Promise<{ jwt: string }>;
+}
+interface JwtChecker {
+  check(jwt: string): Promise<{ sub: string; jti?: string }>;
+}
+
+export interface PatService {
+  list(principal: Principal): Promise<PatRecord[]>;
+  create(
+    principal: Principal,
+    input: { name: string; expiresAt: string; workspaces?: string[] | null; readOnly?: boolean },
+    address: string | null,
+  ): Promise<{ pat: PatRecord; token: string }>;
+  revoke(principal: Principal, id: string, address: string | null): Promise<void>;
+  /** Verifies a presented `sgp_...` token and returns its owner as a narrowed principal. */
+  authenticate(presented: string): Promise<UserPrincipal>;
+}
+
+export function createPatService(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  issuer: JwtIssuer;
+  checker: JwtChecker;
+}): PatService {
+  const { store, clock, audit } = deps;
+
+  const self = (principal: Principal, action: 'profile.read' | 'profile.write'): UserPrincipal => {
+    const decision = can(principal, action);
+    if (!decision.allowed || principal.kind !== 'user') {
+      throw new ForbiddenError(
+        decision.allowed ? 'Personal access tokens belong to users.' : decision.reason,
+      );
+    }
+    return principal;
+  };
+
+  return {
+    async list(principal) {
+      return store.listPats(self(principal, 'profile.read').userId);
+    },
+
+    async create(principal, input, address) {
+      const user = self(principal, 'profile.write');
+      const now = clock.now();
+      const expiresAt = new Date(input.expiresAt);
+      const problem = patNameProblem(input.name) ?? patExpiryProblem(expiresAt, now);
+      if (problem) throw new BadRequestError(problem);
+      const workspaces = input.workspaces ?? null;
+      if (workspaces !== null) {
+        if (workspaces.length === 0)
+          throw new BadRequestError('Narrow to at least one workspace, or leave workspaces out for all.');
+        for (const workspaceId of new Set(workspaces)) {
+          if (!(await store.findWorkspace(workspaceId)) || !canSeeWorkspace(user, workspaceId)) {
+            throw new BadRequestError(
+              `Workspace '${workspaceId}' does not exist or you have no access to it.`,
+            );
+          }
+        }
+      }
+      const pat: PatRecord = {
+        id: `pat-${randomId()}`,
+        userId: user.userId,
+        name: input.name.trim(),
+        createdAt: now,
+        expiresAt,
+        workspaces: workspaces ? [...new Set(workspaces)].sort() : null,
+        readOnly: input.readOnly ?? false,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await store.createPat(pat);
+      const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
+      const { jwt } = await deps.issuer.sign({ sub: user.userId, jti: pat.id }, ttlSeconds);
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'pat.create',
+        target: pat.id,
+        details: {
+          name: pat.name,
+          expiresAt: pat.expiresAt.toISOString(),
+          workspaces: pat.workspaces,
+          readOnly: pat.readOnly,
+        },
+        address,
+      });
+      return { pat, token: `${patPrefix}${jwt}` };
+    },
+
+    async revoke(principal, id, address) {
+      const user = self(principal, 'profile.write');
+      if (!(await store.revokePat(user.userId, id, clock.now()))) {
+        throw new NotFoundError(`You have no active personal access token '${id}'.`);
+      }
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'pat.revoke',
+        target: id,
+        address,
+      });
+    },
+
+    async authenticate(presented) {
+      if (!presented.startsWith(patPrefix)) throw new InvalidTokenError('Invalid personal access token.');
+      let claims: { sub: string; jti?: string };
+      try {
+        claims = await deps.checker.check(presented.slice(patPrefix.length));
+      } catch (error) {
+        if (error instanceof JwtError) {
+          throw new InvalidTokenError(`Invalid personal access token. ${error.message}`);
+        }
+        throw error;
+      }
+      // The database, not the JWT, is the truth: revocation and the owner's current roles apply at once.
+      const pat = claims.jti ? await store.findPat(claims.jti) : null;
+      if (!pat || pat.userId !== claims.sub)
+        throw new InvalidTokenError('Invalid personal access token: unknown token.');
+      if (pat.revokedAt) throw new TokenRevokedError('This personal access token was revoked.');
+      if (pat.expiresAt.getTime() <= clock.now().getTime())
+        throw new InvalidTokenError('Invalid personal access token: it has expired.');
+      const user = await store.findUserById(pat.userId);
+      if (!user) throw new InvalidTokenError('Invalid personal access token: its user no longer exists.');
+      const now = clock.now();
+      // Last-used is informational: at most one write a minute per token.
+      if (!pat.lastUsedAt || now.getTime() - pat.lastUsedAt.getTime() > 60_000)
+        await store.touchPat(pat.id, now);
+      return {
+        kind: 'user',
+        userId: user.id,
+        email: user.email,
+        organisationRole: user.organisationRole,
+        workspaceRoles: await store.workspaceRolesOf(user.id),
+        via: 'pat',
+        pat: { patId: pat.id, workspaces: pat.workspaces, readOnly: pat.readOnly },
+      };
+    },
+  };
+}

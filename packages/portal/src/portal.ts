@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createAuditReader } from './audit/audit-reader.ts';
+import { createAttemptLimiter } from './auth/attempt-limiter.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { createSessionService } from './auth/session-service.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { PortalConfig } from './config.ts';
+import { createJwtChecker, createJwtIssuer } from './crypto/jwt.ts';
+import { createSecretBox } from './crypto/secret-box.ts';
+import { loadSecretKey } from './crypto/secret-key.ts';
+import { createSigningKeyRing } from './crypto/signing-keys.ts';
+import { createMetrics } from './ops/metrics.ts';
+import type { ReadinessCheck } from './ops/ops-routes.ts';
+import { createPatService } from './pats/pat-service.ts';
+import { createPostgresStore } from './storage/postgres/postgres-store.ts';
+import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import type { Store } from './storage/storage.ts';
+import { createStreamingTokenService } from './tokens/streaming-token-service.ts';
+import { createUsageRecorder } from './tokens/usage-recorder.ts';
+import { createUserService } from './users/user-service.ts';
+import type { BrokerDescription } from './workspaces/workspace-routes.ts';
+import { createWorkspaceService } from './workspaces/workspace-service.ts';
+
+/** PAT JWTs are for this portal only; the broker's JWTs have their own keys and audience. */
+export const patAudience = 'streamgate-portal';
+export const patIssuer = 'streamgate';
+
+export function openStore(config: PortalConfig): Store {
+  if (config.databaseUrl) return createPostgresStore(config.databaseUrl);
+  mkdirSync(config.dataDir, { recursive: true });
+  return createSqliteStore(join(config.dataDir, 'portal.db'));
+}
+
+/** The composition root of everything but HTTP: config → storage → services. */
+export async function createPortal(
+  config: PortalConfig,
+  options: { clock?: Clock; store?: Store; onBackgroundError?: (error: unknown) => void } = {},
+) {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? openStore(config);
+  await store.migrate();
+  const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const metrics = createMetrics();
+  const audit = createAuditLog({ store, clock });
+  const usage = createUsageRecorder({ store, clock, onError: options.onBackgroundError });
+  const patKeys = createSigningKeyRing({ store, box, clock, purpose: 'pat' });
+  const brokerKeys = createSigningKeyRing({ store, box, clock, purpose: 'broker' });
+  const streamingTokens = createStreamingTokenService({ store, box, clock, usage, audit });
+  streamingTokens.onRotated(() => metrics.rotations.inc());
+  const pats = createPatService({
+    store,
+    clock,
+    audit,
+    issuer: createJwtIssuer({ ring: patKeys, clock, issuer: patIssuer, audience: patAudience }),
+    checker: createJwtChecker({ ring: patKeys, clock, issuer: patIssuer, audience: patAudience }),
+  });
+  const sessions = createSessionService({
+    store,
+    clock,
+    audit,
+    limiter: createAttemptLimiter({ limit: 10, windowMs: 15 * 60 * 1000, clock }),
+  });
+  const users = createUserService({ store, clock, audit });
+  const workspaces = createWorkspaceService({ store, clock, audit, tokens: streamingTokens });
+  const readinessChecks: ReadinessCheck[] = [];
+  const brokerDescription = (): BrokerDescription => ({
+    address: config.kafka.bootstrap ?? '',
+    securityMode: config.kafka.securityProtocol === 'SASL_SSL' ? 'SaslSsl' : 'Sasl',
+    saslMechanism: 'OAuthBearer',
+    hasCertificate: config.kafka.caCertPem !== null,
+  });
+
+  return {
+    config,
+    clock,
+    store,
+    box,
+    metrics,
+    audit,
+    usage,
+    patKeys,
+    brokerKeys,
+    streamingTokens,
+    pats,
+    sessions,
+    users,
+    workspaces,
+    auditReader: createAuditReader({ store }),
+    authenticate: createAuthenticator({ store, sessions, streamingTokens, pats }),
+    readinessChecks,
+    brokerDescription,
+    /** First run: an organisation admin and a `dev` workspace. */
+    async bootstrap() {
+      const admin = await users
+        .bootstrapAdmin(config.adminEmail, config.adminPassword)
+        .catch(async (error: unknown) => {
+          // Another instance bootstrapped the same new database first.
+          if ((await store.countUsers()) > 0) return null;
+          throw error;
+        });
+      await workspaces.ensureWorkspace('dev', 'Development');
+      return admin;
+    },
+    start() {
+      usage.start();
+    },
+    async stop() {
+      await usage.stop();
+      await store.close();
+    },
+  };
+}
+
+export type Portal = Awaited<ReturnType<typeof createPortal>>;

@@ -1,0 +1,56 @@
+import type { Pool } from 'pg';
+import * as rows from '../rows.ts';
+import type { Store } from '../storage.ts';
+import { execute, ms, query } from './query.ts';
+
+type AuditStorage = Pick<Store, 'appendAudit' | 'queryAudit'>;
+
+/** The append-only audit log. Ids sort by time, so paging is `id < before`, newest first. */
+export function auditStorage(pool: Pool): AuditStorage {
+  return {
+    async appendAudit(entry) {
+      await execute(
+        pool,
+        `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          entry.id,
+          ms(entry.at),
+          entry.actorKind,
+          entry.actorId,
+          entry.actorLabel,
+          entry.action,
+          entry.workspaceId,
+          entry.target,
+          JSON.stringify(entry.details),
+          entry.address,
+        ],
+      );
+    },
+    async queryAudit(filter) {
+      if (filter.workspaceIds?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (filter.workspaceIds !== null)
+        where.push(`workspace_id = ANY(${param(filter.workspaceIds)}::text[])`);
+      if (filter.workspaceId !== undefined) where.push(`workspace_id = ${param(filter.workspaceId)}`);
+      if (filter.actor !== undefined) {
+        const actor = param(filter.actor);
+        where.push(`(actor_label = ${actor} OR actor_id = ${actor})`);
+      }
+      if (filter.action !== undefined) where.push(`action = ${param(filter.action)}`);
+      if (filter.before !== undefined) where.push(`id < ${param(filter.before)}`);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const found = await query(
+        pool,
+        `SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ${param(filter.limit)}`,
+        params,
+      );
+      return found.map(rows.audit);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * PostgreSQL schema, in order: the SQLite schema in this dialect. Each entry runs once, inside
+ * the migration transaction, recorded in schema_migrations.
+ *
+ * Times are epoch milliseconds (BIGINT) and JSON is TEXT, so rows.ts maps both engines alike.
+ * Columns that are sorted or compared by range use COLLATE "C": byte order, as in SQLite,
+ * whatever locale the database was created with.
+ */
+export const postgresMigrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT COLLATE "C" NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  organisation_role TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE workspaces (
+  workspace_id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE workspace_roles (
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id)
+);
+CREATE INDEX workspace_roles_user ON workspace_roles (user_id);
+CREATE TABLE streaming_tokens (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+  slot SMALLINT CHECK (slot IN (1, 2)),
+  token_hash TEXT NOT NULL UNIQUE,
+  sealed_value TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  deactivated_at BIGINT
+);
+CREATE UNIQUE INDEX streaming_tokens_active_slot ON streaming_tokens (workspace_id, slot) WHERE slot IS NOT NULL;
+CREATE INDEX streaming_tokens_workspace ON streaming_tokens (workspace_id);
+CREATE TABLE token_usage (
+  token_id TEXT COLLATE "C" NOT NULL REFERENCES streaming_tokens(id) ON DELETE CASCADE,
+  client_key TEXT COLLATE "C" NOT NULL,
+  user_agent TEXT NOT NULL,
+  address TEXT NOT NULL,
+  deployment_id TEXT,
+  last_used_at BIGINT NOT NULL,
+  PRIMARY KEY (token_id, client_key)
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE pats (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  workspaces TEXT,
+  read_only BOOLEAN NOT NULL,
+  last_used_at BIGINT,
+  revoked_at BIGINT
+);
+CREATE INDEX pats_user ON pats (user_id);
+CREATE TABLE signing_keys (
+  kid TEXT COLLATE "C" PRIMARY KEY,
+  purpose TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  sealed_private_key TEXT NOT NULL,
+  public_jwk TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  retired_at BIGINT
+);
+CREATE TABLE audit_log (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_id TEXT,
+  actor_label TEXT NOT NULL,
+  action TEXT NOT NULL,
+  workspace_id TEXT COLLATE "C",
+  target TEXT,
+  details TEXT NOT NULL,
+  address TEXT
+);
+CREATE INDEX audit_log_workspace ON audit_log (workspace_id, id);
+CREATE TABLE topics (
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+  name TEXT COLLATE "C" NOT NULL,
+  kafka_name TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  last_error TEXT,
+  configuration TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, name)
+);
+`,
+  },
+];

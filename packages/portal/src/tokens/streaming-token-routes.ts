@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { principalOf } from '../http/request-auth.ts';
+import { getStreamingTokensSchema, rotateStreamingTokensSchema } from './streaming-token-schemas.ts';
+import type { StreamingTokenService, StreamingTokensView } from './streaming-token-service.ts';
+
+type Params = { Params: { workspaceId: string } };
+
+export function registerStreamingTokenRoutes(
+  app: FastifyInstance,
+  deps: { streamingTokens: StreamingTokenService },
+): void {
+  const { streamingTokens } = deps;
+  const send = (reply: FastifyReply, view: StreamingTokensView) => {
+    // Token values must never sit in a shared cache.
+    void reply.header('etag', `"${view.etag}"`).header('cache-control', 'no-store');
+    const { etag: _etag, ...body } = view;
+    return body;
+  };
+
+  app.get<Params>(
+    '/workspaces/:workspaceId/streaming-tokens',
+    { schema: getStreamingTokensSchema },
+    async (request, reply) => {
+      return send(
+        reply,
+        await streamingTokens.view(principalOf(request), request.params.workspaceId, request.ip),
+      );
+    },
+  );
+
+  app.post<Params>(
+    '/workspaces/:workspaceId/streaming-tokens/rotate',
+    { schema: rotateStreamingTokensSchema },
+    async (request, reply) => {
+      const view = await streamingTokens.rotate(
+        principalOf(request),
+        request.params.workspaceId,
+        request.headers['if-match'],
+        request.ip,
+      );
+      return send(reply, view);
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from '../http/schemas.ts';
+
+const client = {
+  userAgent: { type: 'string' },
+  address: { type: 'string' },
+  deploymentId: { type: ['string', 'null'] },
+} as const;
+
+const tokenBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'createdAt', 'lastUsedAt', 'lastUsedBy', 'recentClients'],
+  properties: {
+    id: { type: 'string' },
+    createdAt: dateTime,
+    lastUsedAt: nullableDateTime,
+    lastUsedBy: {
+      anyOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['userAgent', 'address', 'deploymentId'],
+          properties: client,
+        },
+        { type: 'null' },
+      ],
+    },
+    recentClients: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['userAgent', 'address', 'deploymentId', 'lastUsedAt'],
+        properties: { ...client, lastUsedAt: dateTime },
+      },
+    },
+    value: { type: 'string', description: 'Only for Admin, Manager and Editor; every view is audited.' },
+  },
+} as const;
+
+const tokensBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspaceId', 'token1', 'token2', 'canViewValues', 'canRotate'],
+  properties: {
+    workspaceId: { type: 'string' },
+    token1: tokenBody,
+    token2: tokenBody,
+    canViewValues: { type: 'boolean' },
+    canRotate: { type: 'boolean' },
+  },
+} as const;
+
+export const getStreamingTokensSchema = {
+  tags: ['streaming tokens'],
+  summary: "The workspace's Token 1 and Token 2, with usage; the ETag names the pair.",
+  params: workspaceIdParam,
+  response: { 200: tokensBody, ...authErrors },
+} as const;
+
+export const rotateStreamingTokensSchema = {
+  tags: ['streaming tokens'],
+  summary:
+    'Rotate: Token 1 is deactivated, Token 2 takes its place, a new Token 2 is generated (Admin; If-Match required).',
+  params: workspaceIdParam,
+  headers: { type: 'object', properties: { 'if-match': { type: 'string', maxLength: 200 } } },
+  response: { 200: tokensBody, ...authErrors, 409: errorBody, 428: errorBody },
+} as const;

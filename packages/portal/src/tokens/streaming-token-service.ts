@@ -1,0 +1,219 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { randomId, secretsEqual, sha256Hex } from '../crypto/hashing.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidTokenError,
+  NotFoundError,
+  PreconditionRequiredError,
+  TokenRevokedError,
+} from '../errors.ts';
+import { can } from '../permissions/permissions.ts';
+import type { Principal, StreamingPrincipal } from '../permissions/principal.ts';
+import type { Store, StreamingTokenRecord, TokenUsageRecord } from '../storage/storage.ts';
+import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
+import { checkStreamingTokenShape, generateStreamingToken } from './streaming-token-format.ts';
+import type { ClientInfo, UsageRecorder } from './usage-recorder.ts';
+
+export interface StreamingTokenView {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedBy: ClientInfo | null;
+  recentClients: (ClientInfo & { lastUsedAt: Date })[];
+  value?: string;
+}
+
+export interface StreamingTokensView {
+  workspaceId: string;
+  etag: string;
+  token1: StreamingTokenView;
+  token2: StreamingTokenView;
+  canViewValues: boolean;
+  canRotate: boolean;
+}
+
+export interface StreamingTokenService {
+  /** A fresh pair for a new workspace (records to insert; the values are not returned). */
+  newPair(workspaceId: string): [StreamingTokenRecord, StreamingTokenRecord];
+  authenticate(presented: string, client: ClientInfo): Promise<StreamingPrincipal>;
+  view(principal: Principal, workspaceId: string, address: string | null): Promise<StreamingTokensView>;
+  rotate(
+    principal: Principal,
+    workspaceId: string,
+    ifMatch: string | undefined,
+    address: string | null,
+  ): Promise<StreamingTokensView>;
+  /** Called after the pair changed, so the broker's ACLs follow (the reconciler). */
+  onRotated(listener: (workspaceId: string) => void): void;
+}
+
+const recentClientsShown = 10;
+
+export function createStreamingTokenService(deps: {
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+  usage: UsageRecorder;
+  audit: AuditLog;
+}): StreamingTokenService {
+  const { store, box, clock, usage, audit } = deps;
+  const listeners: ((workspaceId: string) => void)[] = [];
+
+  const mint = (workspaceId: string, slot: 1 | 2): StreamingTokenRecord => {
+    const value = generateStreamingToken();
+    const id = `st-${randomId()}`;
+    return {
+      id,
+      workspaceId,
+      slot,
+      tokenHash: sha256Hex(value),
+      // The associated data ties the ciphertext to its token id and workspace.
+      sealedValue: box.seal(value, `streaming-token:${workspaceId}:${id}`),
+      createdAt: clock.now(),
+      deactivatedAt: null,
+    };
+  };
+
+  const toView = (
+    token: StreamingTokenRecord,
+    uses: TokenUsageRecord[],
+    withValue: boolean,
+  ): StreamingTokenView => {
+    const mine = uses.filter((use) => use.tokenId === token.id);
+    const latest = mine[0];
+    const client = (use: TokenUsageRecord): ClientInfo => ({
+      userAgent: use.userAgent,
+      address: use.address,
+      deploymentId: use.deploymentId,
+    });
+    return {
+      id: token.id,
+      createdAt: token.createdAt,
+      lastUsedAt: latest?.lastUsedAt ?? null,
+      lastUsedBy: latest ? client(latest) : null,
+      recentClients: mine
+        .slice(0, recentClientsShown)
+        .map((use) => ({ ...client(use), lastUsedAt: use.lastUsedAt })),
+      ...(withValue
+        ? { value: box.open(token.sealedValue, `streaming-token:${token.workspaceId}:${token.id}`) }
+        : {}),
+    };
+  };
+
+  const authorize = (
+    principal: Principal,
+    action: 'streamingTokens.read' | 'streamingTokens.rotate',
+    workspaceId: string,
+  ) => {
+    if (!can(principal, 'workspace.read', workspaceId).allowed) {
+      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+    }
+    const decision = can(principal, action, workspaceId);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  };
+
+  const view = async (
+    principal: Principal,
+    workspaceId: string,
+    address: string | null,
+    audited: boolean,
+  ) => {
+    authorize(principal, 'streamingTokens.read', workspaceId);
+    const pair = await store.activeTokenPair(workspaceId);
+    if (!pair)
+      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+    await usage.flush(); // this instance's own recent uses, so the admin sees them now
+    const uses = await store.tokenUsage([pair.token1.id, pair.token2.id]);
+    const canViewValues = can(principal, 'streamingTokens.viewValues', workspaceId).allowed;
+    if (canViewValues && audited) {
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'streaming_tokens.view',
+        workspaceId,
+        target: `${pair.token1.id},${pair.token2.id}`,
+        address,
+      });
+    }
+    return {
+      workspaceId,
+      etag: pairTag(pair),
+      token1: toView(pair.token1, uses, canViewValues),
+      token2: toView(pair.token2, uses, canViewValues),
+      canViewValues,
+      canRotate: can(principal, 'streamingTokens.rotate', workspaceId).allowed,
+    };
+  };
+
+  return {
+    newPair: (workspaceId) => [mint(workspaceId, 1), mint(workspaceId, 2)],
+
+    async authenticate(presented, client) {
+      const shape = checkStreamingTokenShape(presented);
+      if (shape === 'bad-checksum')
+        throw new InvalidTokenError(
+          'Invalid streaming token: the checksum does not match (a typo or a truncated copy?).',
+        );
+      if (shape !== 'valid')
+        throw new InvalidTokenError('Invalid streaming token: it is not in the sgs_ format.');
+      const tokenHash = sha256Hex(presented);
+      const token = await store.findTokenByHash(tokenHash);
+      if (!token || !secretsEqual(token.tokenHash, tokenHash))
+        throw new InvalidTokenError('Unknown streaming token.');
+      if (token.slot === null) {
+        throw new TokenRevokedError(
+          `This streaming token was deactivated by a rotation${token.deactivatedAt ? ` at ${token.deactivatedAt.toISOString()}` : ''}; use the workspace's current Token 1 or Token 2.`,
+        );
+      }
+      usage.record(token.id, client);
+      return { kind: 'streaming', workspaceId: token.workspaceId, tokenId: token.id };
+    },
+
+    view: (principal, workspaceId, address) => view(principal, workspaceId, address, true),
+
+    async rotate(principal, workspaceId, ifMatch, address) {
+      authorize(principal, 'streamingTokens.rotate', workspaceId);
+      const expected = parseIfMatch(ifMatch);
+      if (expected === null) {
+        throw new PreconditionRequiredError(
+          'Rotation needs an If-Match header naming the token pair you saw (the ETag of GET .../streaming-tokens), so that a double click rotates once.',
+        );
+      }
+      const current = await store.activeTokenPair(workspaceId);
+      if (!current)
+        throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+      if (pairTag(current) !== expected) throw staleRotation();
+      const plan = planRotation(current, mint(workspaceId, 2));
+      const outcome = await store.rotateTokens({
+        workspaceId,
+        expectedToken1: plan.deactivate.id,
+        expectedToken2: plan.promote.id,
+        newToken2: plan.next.token2,
+        at: clock.now(),
+      });
+      if (outcome === 'stale') throw staleRotation();
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'streaming_tokens.rotate',
+        workspaceId,
+        target: plan.deactivate.id,
+        details: { deactivated: plan.deactivate.id, promoted: plan.promote.id, created: plan.next.token2.id },
+        address,
+      });
+      for (const listener of listeners) listener(workspaceId);
+      return view(principal, workspaceId, address, true);
+    },
+
+    onRotated(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+function staleRotation(): ConflictError {
+  return new ConflictError(
+    'The token pair changed since you read it (someone rotated first); nothing was rotated. Reload the tokens and decide again.',
+  );
+}

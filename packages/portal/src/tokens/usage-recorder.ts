@@ -1,0 +1,75 @@
+import type { Clock } from '../clock.ts';
+import { sha256Hex } from '../crypto/hashing.ts';
+import type { Store, TokenUsageRecord } from '../storage/storage.ts';
+
+export interface ClientInfo {
+  userAgent: string;
+  address: string;
+  deploymentId: string | null;
+}
+
+/**
+ * Remembers who used which token, without a database write per request: uses are buffered
+ * in memory and written in one batch every `flushIntervalMs`, so a busy token costs at most
+ * one write per interval per client.
+ */
+export interface UsageRecorder {
+  record(tokenId: string, client: ClientInfo): void;
+  flush(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const maxField = 200;
+
+export function createUsageRecorder(deps: {
+  store: Store;
+  clock: Clock;
+  flushIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}): UsageRecorder {
+  const { store, clock } = deps;
+  const pending = new Map<string, TokenUsageRecord>();
+  let timer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+
+  const flushOnce = async () => {
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending.clear();
+    await store.recordTokenUsage(batch);
+  };
+
+  const recorder: UsageRecorder = {
+    record(tokenId, client) {
+      const userAgent = client.userAgent.slice(0, maxField);
+      const deploymentId = client.deploymentId?.slice(0, maxField) ?? null;
+      const clientKey = sha256Hex(`${userAgent}\n${client.address}\n${deploymentId ?? ''}`).slice(0, 32);
+      pending.set(`${tokenId}:${clientKey}`, {
+        tokenId,
+        clientKey,
+        userAgent,
+        address: client.address,
+        deploymentId,
+        lastUsedAt: clock.now(),
+      });
+    },
+    flush() {
+      flushing = flushing.then(flushOnce, flushOnce);
+      return flushing;
+    },
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        recorder.flush().catch((error: unknown) => deps.onError?.(error));
+      }, deps.flushIntervalMs ?? 5000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await recorder.flush();
+    },
+  };
+  return recorder;
+}

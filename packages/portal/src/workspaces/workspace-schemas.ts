@@ -1,0 +1,124 @@
+import { authErrors, dateTime, errorBody, noContent, roleSchema, workspaceIdParam } from '../http/schemas.ts';
+
+export const workspaceBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'workspaceId',
+    'name',
+    'status',
+    'createdAt',
+    'brokerType',
+    'broker',
+    'brokerSettings',
+    'version',
+  ],
+  properties: {
+    workspaceId: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string', enum: ['Ready'] },
+    createdAt: dateTime,
+    role: { ...roleSchema, description: "The caller's effective role (humans only)." },
+    brokerType: { type: 'string' },
+    broker: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['address', 'securityMode', 'saslMechanism', 'hasCertificate'],
+      properties: {
+        address: { type: 'string' },
+        securityMode: { type: 'string', enum: ['Sasl', 'SaslSsl'] },
+        saslMechanism: { type: 'string', enum: ['OAuthBearer'] },
+        hasCertificate: { type: 'boolean' },
+      },
+    },
+    brokerSettings: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['brokerType', 'syncTopics'],
+      properties: { brokerType: { type: 'string' }, syncTopics: { type: 'boolean' } },
+    },
+    version: { type: 'integer' },
+  },
+} as const;
+
+export const listWorkspacesSchema = {
+  tags: ['workspaces'],
+  summary: 'Workspaces the caller may see (a streaming token sees exactly its own).',
+  response: { 200: { type: 'array', items: workspaceBody }, ...authErrors },
+} as const;
+
+export const createWorkspaceSchema = {
+  tags: ['workspaces'],
+  summary: 'Create a workspace with its two streaming tokens (organisation Admin).',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['workspaceId', 'name'],
+    properties: {
+      workspaceId: { type: 'string', minLength: 1, maxLength: 64 },
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+  },
+  response: { 201: workspaceBody, ...authErrors, 409: errorBody },
+} as const;
+
+export const getWorkspaceSchema = {
+  tags: ['workspaces'],
+  summary: 'One workspace.',
+  params: workspaceIdParam,
+  response: { 200: workspaceBody, ...authErrors },
+} as const;
+
+export const deleteWorkspaceSchema = {
+  tags: ['workspaces'],
+  summary: 'Delete a workspace, its tokens and its topics (Admin).',
+  params: workspaceIdParam,
+  response: { 204: noContent, ...authErrors },
+} as const;
+
+const memberBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['userId', 'email', 'name', 'organisationRole', 'workspaceRole', 'effectiveRole'],
+  properties: {
+    userId: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    organisationRole: roleSchema,
+    workspaceRole: { type: ['string', 'null'], enum: ['Admin', 'Manager', 'Editor', 'Viewer', 'None', null] },
+    effectiveRole: roleSchema,
+  },
+} as const;
+
+const memberParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspaceId', 'userId'],
+  properties: {
+    workspaceId: { type: 'string', minLength: 1, maxLength: 128 },
+    userId: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+} as const;
+
+export const listMembersSchema = {
+  tags: ['members'],
+  summary:
+    "Every user's role in this workspace: the override, the inherited organisation role, the effective one (Admin, Manager).",
+  params: workspaceIdParam,
+  response: { 200: { type: 'array', items: memberBody }, ...authErrors },
+} as const;
+
+export const setMemberSchema = {
+  tags: ['members'],
+  summary: "Set a user's role in this workspace, replacing the inherited one (Admin).",
+  params: memberParams,
+  body: { type: 'object', additionalProperties: false, required: ['role'], properties: { role: roleSchema } },
+  response: { 200: memberBody, ...authErrors },
+} as const;
+
+export const resetMemberSchema = {
+  tags: ['members'],
+  summary: 'Remove the override: the user is back on the inherited organisation role (Admin).',
+  params: memberParams,
+  response: { 200: memberBody, ...authErrors },
+} as const;

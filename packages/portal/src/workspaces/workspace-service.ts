@@ -1,0 +1,211 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { can, canSeeWorkspace, userRoleIn } from '../permissions/permissions.ts';
+import type { Principal } from '../permissions/principal.ts';
+import { effectiveRole, type Role } from '../permissions/roles.ts';
+import type { Store, UserRecord, WorkspaceRecord } from '../storage/storage.ts';
+import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
+import { prefixCollision, workspaceIdProblem } from './workspace-id.ts';
+
+export interface WorkspaceView extends WorkspaceRecord {
+  /** The caller's effective role, for humans. */
+  role: Role | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  organisationRole: Role;
+  workspaceRole: Role | null;
+  effectiveRole: Role;
+}
+
+export interface WorkspaceService {
+  list(principal: Principal): Promise<WorkspaceView[]>;
+  get(principal: Principal, workspaceId: string): Promise<WorkspaceView>;
+  create(
+    principal: Principal,
+    input: { workspaceId: string; name: string },
+    address: string | null,
+  ): Promise<WorkspaceView>;
+  remove(principal: Principal, workspaceId: string, address: string | null): Promise<void>;
+  members(principal: Principal, workspaceId: string): Promise<Member[]>;
+  setMemberRole(
+    principal: Principal,
+    workspaceId: string,
+    userId: string,
+    role: Role,
+    address: string | null,
+  ): Promise<Member>;
+  resetMemberRole(
+    principal: Principal,
+    workspaceId: string,
+    userId: string,
+    address: string | null,
+  ): Promise<Member>;
+  /** Called after workspaces appear or disappear, so the broker's ACLs follow. */
+  onChanged(listener: () => void): void;
+  /** Creates a workspace without a caller (the first-run `dev` workspace). */
+  ensureWorkspace(workspaceId: string, name: string): Promise<void>;
+}
+
+function toMember(user: UserRecord, workspaceId: string, workspaceRole: Role | null): Member {
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    organisationRole: user.organisationRole,
+    workspaceRole,
+    effectiveRole: effectiveRole(user.organisationRole, workspaceRole ?? undefined),
+  };
+}
+
+export function createWorkspaceService(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  tokens: StreamingTokenService;
+}): WorkspaceService {
+  const { store, clock, audit, tokens } = deps;
+  const listeners: (() => void)[] = [];
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+
+  const authorize = (principal: Principal, action: Parameters<typeof can>[1], workspaceId: string | null) => {
+    const decision = can(principal, action, workspaceId);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  };
+
+  const viewOf = (principal: Principal, workspace: WorkspaceRecord): WorkspaceView => ({
+    ...workspace,
+    role: principal.kind === 'user' ? userRoleIn(principal, workspace.workspaceId) : null,
+  });
+
+  /** 404 for workspaces the caller cannot see, so ids do not leak. */
+  const findVisible = async (principal: Principal, workspaceId: string) => {
+    const workspace = await store.findWorkspace(workspaceId);
+    if (!workspace || !canSeeWorkspace(principal, workspaceId)) {
+      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+    }
+    return workspace;
+  };
+
+  const insert = async (workspaceId: string, name: string) => {
+    const problem = workspaceIdProblem(workspaceId);
+    if (problem) throw new BadRequestError(problem);
+    if (name.trim().length === 0 || name.length > 100)
+      throw new BadRequestError('A workspace name has 1 to 100 characters.');
+    const existing = (await store.listWorkspaces()).map((w) => w.workspaceId);
+    if (existing.includes(workspaceId)) throw new ConflictError(`Workspace '${workspaceId}' already exists.`);
+    const collision = prefixCollision(workspaceId, existing);
+    if (collision) {
+      throw new BadRequestError(
+        `Workspace id '${workspaceId}' overlaps '${collision}': Kafka topics, groups and ACLs are prefixed '{workspaceId}-', so one id must not start with another followed by '-'.`,
+      );
+    }
+    const workspace = { workspaceId, name: name.trim(), createdAt: clock.now() };
+    if (!(await store.createWorkspace({ workspace, tokens: tokens.newPair(workspaceId) }))) {
+      throw new ConflictError(`Workspace '${workspaceId}' already exists.`);
+    }
+    changed();
+    return workspace;
+  };
+
+  const member = async (workspaceId: string, userId: string): Promise<Member> => {
+    const user = await store.findUserById(userId);
+    if (!user) throw new NotFoundError(`User '${userId}' does not exist.`);
+    return toMember(user, workspaceId, (await store.workspaceRolesOf(userId)).get(workspaceId) ?? null);
+  };
+
+  return {
+    async list(principal) {
+      const all = await store.listWorkspaces();
+      return all.filter((w) => canSeeWorkspace(principal, w.workspaceId)).map((w) => viewOf(principal, w));
+    },
+    async get(principal, workspaceId) {
+      return viewOf(principal, await findVisible(principal, workspaceId));
+    },
+    async create(principal, input, address) {
+      authorize(principal, 'workspace.create', null);
+      const workspace = await insert(input.workspaceId, input.name);
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'workspace.create',
+        workspaceId: workspace.workspaceId,
+        address,
+      });
+      return viewOf(principal, workspace);
+    },
+    async remove(principal, workspaceId, address) {
+      await findVisible(principal, workspaceId);
+      authorize(principal, 'workspace.delete', workspaceId);
+      await store.deleteWorkspace(workspaceId);
+      changed();
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'workspace.delete',
+        workspaceId,
+        address,
+      });
+    },
+    async members(principal, workspaceId) {
+      await findVisible(principal, workspaceId);
+      authorize(principal, 'members.read', workspaceId);
+      const overrides = await store.listWorkspaceRoles(workspaceId);
+      return (await store.listUsers()).map((user) =>
+        toMember(user, workspaceId, overrides.get(user.id) ?? null),
+      );
+    },
+    async setMemberRole(principal, workspaceId, userId, role, address) {
+      await findVisible(principal, workspaceId);
+      authorize(principal, 'members.write', workspaceId);
+      const before = await member(workspaceId, userId);
+      if (before.organisationRole === 'Admin') {
+        throw new BadRequestError(
+          'An organisation Admin is Admin in every workspace; change their organisation role first.',
+        );
+      }
+      await store.setWorkspaceRole(workspaceId, userId, role);
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'member.set',
+        workspaceId,
+        target: before.email,
+        details: { userId, from: before.effectiveRole, to: role },
+        address,
+      });
+      return member(workspaceId, userId);
+    },
+    async resetMemberRole(principal, workspaceId, userId, address) {
+      await findVisible(principal, workspaceId);
+      authorize(principal, 'members.write', workspaceId);
+      const before = await member(workspaceId, userId);
+      await store.removeWorkspaceRole(workspaceId, userId);
+      const after = await member(workspaceId, userId);
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'member.remove',
+        workspaceId,
+        target: before.email,
+        details: { userId, from: before.effectiveRole, to: after.effectiveRole },
+        address,
+      });
+      return after;
+    },
+    onChanged(listener) {
+      listeners.push(listener);
+    },
+    async ensureWorkspace(workspaceId, name) {
+      if (await store.findWorkspace(workspaceId)) return;
+      try {
+        await insert(workspaceId, name);
+      } catch (error) {
+        // Another instance created it first.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    },
+  };
+}
