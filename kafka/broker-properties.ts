@@ -1,0 +1,100 @@
+// server.properties for the single-node (broker + controller) KRaft broker that Streamgate runs.
+// Pure: kafka-server.ts decides ports and paths, this file only knows what Kafka needs.
+
+export interface BrokerSettings {
+  /** Address the SASL client listener binds to. */
+  host: string;
+  /** Address written into the metadata that clients are redirected to (differs from host for 0.0.0.0). */
+  advertisedHost: string;
+  clientPort: number;
+  controllerPort: number;
+  internalPort: number;
+  /** Where partitions and the KRaft metadata log live. */
+  logDir: string;
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  adminUser: string;
+  /** Longest a SASL session lives before the client must re-authenticate (also bounded by JWT exp). */
+  reauthMs: number;
+}
+
+/** Kafka's listener names are upper-case here and lower-case in `listener.name.<name>.` keys. */
+const client = 'CLIENT';
+const controller = 'CONTROLLER';
+const internal = 'INTERNAL';
+
+export function renderServerProperties(s: BrokerSettings): string {
+  for (const [key, value] of Object.entries(s)) {
+    // A line break in a value would let it inject further properties.
+    if (typeof value === 'string' && /[\r\n\\]/.test(value)) {
+      throw new TypeError(`Broker setting ${key} must not contain line breaks or backslashes.`);
+    }
+  }
+  const oauth = `listener.name.${client.toLowerCase()}.oauthbearer.`;
+  const scram = `listener.name.${client.toLowerCase()}.scram-sha-512.`;
+  const entries: [string, string | number][] = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', 1],
+    ['controller.quorum.bootstrap.servers', `127.0.0.1:${s.controllerPort}`],
+    // The controller and inter-broker listeners are PLAINTEXT and so run as User:ANONYMOUS, which
+    // must be a super user (broker registration needs CLUSTER_ACTION). Hence loopback only.
+    [
+      'listeners',
+      `${client}://${s.host}:${s.clientPort},${controller}://127.0.0.1:${s.controllerPort},${internal}://127.0.0.1:${s.internalPort}`,
+    ],
+    [
+      'advertised.listeners',
+      `${client}://${s.advertisedHost}:${s.clientPort},${internal}://127.0.0.1:${s.internalPort}`,
+    ],
+    [
+      'listener.security.protocol.map',
+      `${client}:SASL_PLAINTEXT,${controller}:PLAINTEXT,${internal}:PLAINTEXT`,
+    ],
+    ['controller.listener.names', controller],
+    ['inter.broker.listener.name', internal],
+    ['log.dirs', s.logDir],
+
+    // Streaming tokens authenticate with a JWT minted by the portal (OAUTHBEARER, validated against
+    // the portal's JWKS); the portal itself uses SCRAM. The JWKS URL must also be allowed through
+    // the JVM property org.apache.kafka.sasl.oauthbearer.allowed.urls (set by kafka-server.ts).
+    [`listener.name.${client.toLowerCase()}.sasl.enabled.mechanisms`, 'OAUTHBEARER,SCRAM-SHA-512'],
+    [
+      `${oauth}sasl.jaas.config`,
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ;',
+    ],
+    [
+      `${oauth}sasl.server.callback.handler.class`,
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+    ],
+    [`${oauth}sasl.oauthbearer.jwks.endpoint.url`, s.jwksUrl],
+    [`${oauth}sasl.oauthbearer.expected.issuer`, s.issuer],
+    [`${oauth}sasl.oauthbearer.expected.audience`, s.audience],
+    [`${scram}sasl.jaas.config`, 'org.apache.kafka.common.security.scram.ScramLoginModule required ;'],
+    // Sessions are re-checked this often even when a JWT lives longer, so a connection cannot
+    // outlive its token's validity by much (KIP-368).
+    ['connections.max.reauth.ms', s.reauthMs],
+
+    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['allow.everyone.if.no.acl.found', 'false'],
+    ['super.users', `User:ANONYMOUS;User:${s.adminUser}`],
+
+    // Topics exist only when the portal creates them.
+    ['auto.create.topics.enable', 'false'],
+    ['num.partitions', 1],
+    ['default.replication.factor', 1],
+    ['min.insync.replicas', 1],
+    ['offsets.topic.replication.factor', 1],
+    ['transaction.state.log.replication.factor', 1],
+    ['transaction.state.log.min.isr', 1],
+    ['share.coordinator.state.topic.replication.factor', 1],
+    ['share.coordinator.state.topic.min.isr', 1],
+    // One broker gains nothing from 50 coordinator partitions; fewer make the first consumer
+    // group and the first transaction start faster.
+    ['offsets.topic.num.partitions', 5],
+    ['transaction.state.log.num.partitions', 5],
+    ['group.initial.rebalance.delay.ms', 0],
+  ];
+  const lines = entries.map(([key, value]) => `${key}=${value}`);
+  return `# Written by Streamgate (kafka/kafka-server.ts) on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+}
