@@ -44,7 +44,7 @@ describe('postgres store shared by several portal instances', () => {
     }
     throw new Error('nobody ever waited for the lock');
   };
-  const instances = async (count: number, url: string): Promise<Store[]> => {
+  const instances = (count: number, url: string): Store[] => {
     const stores = Array.from({ length: count }, () => createPostgresStore(url, { poolSize: 4 }));
     after(() => Promise.all(stores.map((store) => store.close())));
     return stores;
@@ -52,7 +52,7 @@ describe('postgres store shared by several portal instances', () => {
 
   it('migrates once when several instances start at the same time', async () => {
     const url = await cluster.createDatabase();
-    const stores = await instances(4, url);
+    const stores = instances(4, url);
     await Promise.all(stores.map((store) => store.migrate()));
     await Promise.all(stores.map((store) => store.migrate()));
 
@@ -70,7 +70,7 @@ describe('postgres store shared by several portal instances', () => {
   });
 
   it('lets exactly one instance win a race to rotate the same pair, and all see its pair at once', async () => {
-    const [a, b] = await instances(2, await cluster.createDatabase());
+    const [a, b] = instances(2, await cluster.createDatabase());
     await Promise.all([a!.migrate(), b!.migrate()]);
     const workspaceId = 'acme-dev';
     const pair: [StreamingTokenRecord, StreamingTokenRecord] = [token(workspaceId, 1), token(workspaceId, 2)];
@@ -114,7 +114,7 @@ describe('postgres store shared by several portal instances', () => {
 
   it('reports stale to a rotation that had to wait for another instance rotating the same pair', async () => {
     const url = await cluster.createDatabase();
-    const [store] = await instances(1, url);
+    const [store] = instances(1, url);
     await store!.migrate();
     const workspaceId = 'acme-wait';
     const [t1, t2, t3] = [token(workspaceId, 1), token(workspaceId, 2), token(workspaceId, 2)];
@@ -153,7 +153,7 @@ describe('postgres store shared by several portal instances', () => {
   });
 
   it('creates a workspace once when instances race for the same id', async () => {
-    const stores = await instances(2, await cluster.createDatabase());
+    const stores = instances(2, await cluster.createDatabase());
     await Promise.all(stores.map((store) => store.migrate()));
     const workspaceId = 'acme-race';
     const results = await Promise.all(
@@ -172,7 +172,7 @@ describe('postgres store shared by several portal instances', () => {
 
   it('records a batch naming a client twice, and skips usage of a token deleted meanwhile', async () => {
     const url = await cluster.createDatabase();
-    const [a, b] = await instances(2, url);
+    const [a, b] = instances(2, url);
     await a!.migrate();
     const workspaceId = 'acme-usage';
     const pair: [StreamingTokenRecord, StreamingTokenRecord] = [token(workspaceId, 1), token(workspaceId, 2)];
