@@ -3,9 +3,12 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
+import { registerJwksRoutes } from './broker/jwks-routes.ts';
+import { registerLibrdkafkaRoutes } from './broker/librdkafka-routes.ts';
+import { registerOAuthTokenRoutes } from './broker/oauth-token-routes.ts';
 import { NotFoundError, PortalError } from './errors.ts';
 import { handleError } from './http/error-handler.ts';
 import { registerAuthentication } from './http/request-auth.ts';
@@ -13,22 +16,32 @@ import { registerOpsRoutes } from './ops/ops-routes.ts';
 import { registerPatRoutes } from './pats/pat-routes.ts';
 import type { Portal } from './portal.ts';
 import { registerStreamingTokenRoutes } from './tokens/streaming-token-routes.ts';
+import { registerTopicRoutes } from './topics/topic-routes.ts';
 import { registerUiRoutes } from './ui/ui-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
 import { registerWorkspaceRoutes } from './workspaces/workspace-routes.ts';
 
 export interface BuildAppOptions {
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger (server) or logger options (tests); absent: silent. */
+  logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Where the built web UI lives; absent: /ui/ answers that the UI is not built. */
   uiDir?: string | null;
 }
 
 const bodyLimitBytes = 64 * 1024;
 
+function isLoggerInstance(logger: BuildAppOptions['logger']): logger is FastifyBaseLogger {
+  return (
+    typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function'
+  );
+}
+
 /** The HTTP face of a portal: plugins and routes, registered explicitly, one error handler. */
 export async function buildApp(portal: Portal, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(isLoggerInstance(options.logger)
+      ? { loggerInstance: options.logger }
+      : { logger: options.logger ?? false }),
     bodyLimit: bodyLimitBytes,
     trustProxy: portal.config.trustProxy,
     genReqId: () => randomUUID(),
@@ -114,6 +127,10 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     registerUserRoutes(api, { users: portal.users });
     registerAuditRoutes(api, { auditReader: portal.auditReader });
     registerOpsRoutes(api, { store: portal.store, metrics: portal.metrics, checks: portal.readinessChecks });
+    registerJwksRoutes(api, { brokerKeys: portal.brokerKeys });
+    registerOAuthTokenRoutes(api, { brokerTokens: portal.brokerTokens });
+    registerLibrdkafkaRoutes(api, { connection: portal.brokerConnection });
+    registerTopicRoutes(api, { topics: portal.topics });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerUiRoutes(app, { uiDir: options.uiDir ?? null });

@@ -18,6 +18,9 @@ export interface PortalConfig {
     adminPassword: string | null;
     securityProtocol: 'SASL_PLAINTEXT' | 'SASL_SSL';
     caCertPem: string | null;
+    /** How often the broker's ACLs are compared with the database, besides after each change. */
+    reconcileIntervalMs: number;
+    defaultReplicationFactor: number;
   };
   brokerJwtTtlSeconds: number;
   brokerAudience: string;
@@ -65,6 +68,20 @@ export function loadConfig(
       adminPassword: env.STREAMGATE_KAFKA_ADMIN_PASSWORD || null,
       securityProtocol: env.STREAMGATE_KAFKA_SECURITY_PROTOCOL === 'SASL_SSL' ? 'SASL_SSL' : 'SASL_PLAINTEXT',
       caCertPem: env.STREAMGATE_KAFKA_CA_PEM || null,
+      reconcileIntervalMs: integer(
+        'STREAMGATE_KAFKA_RECONCILE_MS',
+        env.STREAMGATE_KAFKA_RECONCILE_MS,
+        30_000,
+        1000,
+        3_600_000,
+      ),
+      defaultReplicationFactor: integer(
+        'STREAMGATE_KAFKA_REPLICATION_FACTOR',
+        env.STREAMGATE_KAFKA_REPLICATION_FACTOR,
+        1,
+        1,
+        10,
+      ),
     },
     brokerJwtTtlSeconds: integer(
       'STREAMGATE_BROKER_JWT_TTL_SECONDS',

@@ -5,6 +5,9 @@ import { createAuditReader } from './audit/audit-reader.ts';
 import { createAttemptLimiter } from './auth/attempt-limiter.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createSessionService } from './auth/session-service.ts';
+import { createBrokerTokenService } from './broker/broker-token-service.ts';
+import { createKafkaConnection } from './broker/kafka-connection.ts';
+import type { BrokerConnection } from './broker/librdkafka-routes.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { PortalConfig } from './config.ts';
 import { createJwtChecker, createJwtIssuer } from './crypto/jwt.ts';
@@ -19,6 +22,7 @@ import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import type { Store } from './storage/storage.ts';
 import { createStreamingTokenService } from './tokens/streaming-token-service.ts';
 import { createUsageRecorder } from './tokens/usage-recorder.ts';
+import { createTopicService } from './topics/topic-service.ts';
 import { createUserService } from './users/user-service.ts';
 import type { BrokerDescription } from './workspaces/workspace-routes.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
@@ -34,17 +38,28 @@ export function openStore(config: PortalConfig): Store {
 }
 
 /** The composition root of everything but HTTP: config → storage → services. */
+/** The few log calls the services make outside a request (pino's shape). */
+export interface PortalLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+const silentLogger: PortalLogger = { info() {}, warn() {}, error() {} };
+
 export async function createPortal(
   config: PortalConfig,
-  options: { clock?: Clock; store?: Store; onBackgroundError?: (error: unknown) => void } = {},
+  options: { clock?: Clock; store?: Store; logger?: PortalLogger } = {},
 ) {
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background task failed');
   const store = options.store ?? openStore(config);
   await store.migrate();
   const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const metrics = createMetrics();
   const audit = createAuditLog({ store, clock });
-  const usage = createUsageRecorder({ store, clock, onError: options.onBackgroundError });
+  const usage = createUsageRecorder({ store, clock, onError: onBackgroundError });
   const patKeys = createSigningKeyRing({ store, box, clock, purpose: 'pat' });
   const brokerKeys = createSigningKeyRing({ store, box, clock, purpose: 'broker' });
   const streamingTokens = createStreamingTokenService({ store, box, clock, usage, audit });
@@ -65,6 +80,40 @@ export async function createPortal(
   const users = createUserService({ store, clock, audit });
   const workspaces = createWorkspaceService({ store, clock, audit, tokens: streamingTokens });
   const readinessChecks: ReadinessCheck[] = [];
+  const brokerJwts = createJwtIssuer({
+    ring: brokerKeys,
+    clock,
+    issuer: config.publicUrl,
+    audience: config.brokerAudience,
+  });
+  const brokerTokens = createBrokerTokenService({
+    streamingTokens,
+    issuer: brokerJwts,
+    ttlSeconds: config.brokerJwtTtlSeconds,
+    requestLimiter: createAttemptLimiter({ limit: 1200, windowMs: 60_000, clock }),
+    failureLimiter: createAttemptLimiter({ limit: 20, windowMs: 60_000, clock }),
+    onMinted: () => metrics.brokerTokensMinted.inc(),
+  });
+  const kafka = createKafkaConnection({ config, store, logger });
+  streamingTokens.onRotated(() => kafka.reconcileSoon());
+  workspaces.onChanged(() => kafka.reconcileSoon());
+  readinessChecks.push(...kafka.readinessChecks);
+  const topics = createTopicService({
+    store,
+    clock,
+    audit,
+    broker: kafka.topicBroker,
+    defaultReplicationFactor: config.kafka.defaultReplicationFactor,
+  });
+  const brokerConnection = (): BrokerConnection | null =>
+    config.kafka.bootstrap
+      ? {
+          bootstrap: config.kafka.bootstrap,
+          securityProtocol: config.kafka.securityProtocol,
+          tokenEndpointUrl: `${config.publicUrl}/oauth/token`,
+          caCertPem: config.kafka.caCertPem,
+        }
+      : null;
   const brokerDescription = (): BrokerDescription => ({
     address: config.kafka.bootstrap ?? '',
     securityMode: config.kafka.securityProtocol === 'SASL_SSL' ? 'SaslSsl' : 'Sasl',
@@ -88,6 +137,10 @@ export async function createPortal(
     users,
     workspaces,
     auditReader: createAuditReader({ store }),
+    brokerTokens,
+    brokerConnection,
+    kafka,
+    topics,
     authenticate: createAuthenticator({ store, sessions, streamingTokens, pats }),
     readinessChecks,
     brokerDescription,
@@ -105,8 +158,10 @@ export async function createPortal(
     },
     start() {
       usage.start();
+      kafka.start();
     },
     async stop() {
+      await kafka.stop();
       await usage.stop();
       await store.close();
     },

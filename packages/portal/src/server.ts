@@ -1,5 +1,7 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createPortal } from './portal.ts';
@@ -21,22 +23,28 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv = process.env
     options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
     strict: true,
   });
+  const requestedPort = values.port !== undefined ? Number(values.port) : undefined;
+  // Port 0 means "any free port"; it is chosen before start-up because the public URL (the
+  // broker JWT issuer and the token endpoint) is derived from it.
+  const port =
+    requestedPort === 0 || (requestedPort === undefined && env.STREAMGATE_PORT === '0')
+      ? await freePort()
+      : requestedPort;
   const config = loadConfig(env, {
-    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    ...(port !== undefined ? { port } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
   });
-  const logger = { level: config.logLevel, redact: { paths: redactedPaths, censor: '[redacted]' } };
-  const portal = await createPortal(config, {
-    onBackgroundError: (error) => console.error('streamgate: background task failed:', error),
-  });
+  const logger = pino({ level: config.logLevel, redact: { paths: redactedPaths, censor: '[redacted]' } });
+  const portal = await createPortal(config, { logger });
   const admin = await portal.bootstrap();
   const app = await buildApp(portal, {
     logger,
     uiDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   });
   portal.start();
-  const address = await app.listen({ port: config.port, host: config.host });
-  const url = config.port === 0 ? address : config.publicUrl;
+  await app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl;
+
   console.log(`streamgate: portal listening on ${url} (storage: ${portal.store.engine})`);
   if (admin) {
     console.log(
@@ -52,6 +60,17 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv = process.env
     await portal.stop();
   };
   return { app, portal, url, stop };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 if (import.meta.main) {

@@ -44,7 +44,6 @@ export function createJwtIssuer(deps: {
           key: key.privateKeyPem,
           algorithm: 'ES256',
           kid: key.kid,
-          noTimestamp: true,
         });
         signers.set(key.kid, signer);
       }

@@ -1,0 +1,83 @@
+import type { AttemptLimiter } from '../auth/attempt-limiter.ts';
+import { PortalError } from '../errors.ts';
+import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
+import type { ClientInfo } from '../tokens/usage-recorder.ts';
+import { brokerPrincipalOf } from './broker-principal.ts';
+import type { ClientCredentials } from './client-credentials.ts';
+import { OAuthError } from './oauth-errors.ts';
+
+interface BrokerJwtIssuer {
+  sign(
+    claims: { sub: string; [claim: string]: unknown },
+    ttlSeconds: number,
+  ): Promise<{ jwt: string; expiresAt: Date }>;
+}
+
+export interface BrokerToken {
+  accessToken: string;
+  expiresIn: number;
+}
+
+/**
+ * The OAuth 2.0 client-credentials grant that turns a streaming token into a short-lived
+ * broker JWT: `client_id` is the workspace, `client_secret` one of its two active tokens.
+ * A deactivated token mints nothing, which with the ACL removal ends its broker access.
+ */
+export function createBrokerTokenService(deps: {
+  streamingTokens: StreamingTokenService;
+  issuer: BrokerJwtIssuer;
+  ttlSeconds: number;
+  /** All requests per client id: bounds the signing work one workspace can cause. */
+  requestLimiter: AttemptLimiter;
+  /** Failed attempts per client id and address: bounds guessing. */
+  failureLimiter: AttemptLimiter;
+  onMinted?: () => void;
+}) {
+  return {
+    async mint(credentials: ClientCredentials, client: ClientInfo): Promise<BrokerToken> {
+      const { clientId, clientSecret } = credentials;
+      const failureKey = `${clientId}\n${client.address}`;
+      const wait = Math.max(
+        deps.requestLimiter.retryAfter(clientId),
+        deps.failureLimiter.retryAfter(failureKey),
+      );
+      if (wait > 0)
+        throw new OAuthError(
+          'slow_down',
+          `Too many token requests for client '${clientId}'; retry in ${wait} seconds.`,
+          429,
+          wait,
+        );
+      deps.requestLimiter.hit(clientId);
+      let principal: Awaited<ReturnType<StreamingTokenService['authenticate']>>;
+      try {
+        principal = await deps.streamingTokens.authenticate(clientSecret, client);
+      } catch (error) {
+        if (!(error instanceof PortalError)) throw error;
+        deps.failureLimiter.hit(failureKey);
+        const revoked = error.code === 'PORTAL_TOKEN_REVOKED';
+        throw new OAuthError(
+          'invalid_client',
+          revoked ? error.message : `Client authentication failed: ${error.message}`,
+          401,
+        );
+      }
+      if (principal.workspaceId !== clientId) {
+        deps.failureLimiter.hit(failureKey);
+        throw new OAuthError(
+          'invalid_client',
+          `Client authentication failed: the streaming token does not belong to workspace '${clientId}'.`,
+          401,
+        );
+      }
+      const { jwt } = await deps.issuer.sign(
+        { sub: brokerPrincipalOf(principal.tokenId), workspace_id: principal.workspaceId },
+        deps.ttlSeconds,
+      );
+      deps.onMinted?.();
+      return { accessToken: jwt, expiresIn: deps.ttlSeconds };
+    },
+  };
+}
+
+export type BrokerTokenService = ReturnType<typeof createBrokerTokenService>;

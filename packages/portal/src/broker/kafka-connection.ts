@@ -1,0 +1,116 @@
+import type { PortalConfig } from '../config.ts';
+import type { ReadinessCheck } from '../ops/ops-routes.ts';
+import type { PortalLogger } from '../portal.ts';
+import type { Store } from '../storage/storage.ts';
+import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
+import { createAclReconciler } from './acl-reconciler.ts';
+import { brokerPrincipalOf } from './broker-principal.ts';
+import {
+  createKafkaAdmin,
+  KafkaInvalidTopicError,
+  KafkaTopicExistsError,
+  KafkaTopicNotFoundError,
+  KafkaUnavailableError,
+} from './kafka-admin.ts';
+
+/**
+ * The portal's side of Kafka: one admin connection (SCRAM, the portal's own principal), the
+ * ACL reconciler that derives the broker's ACLs from the active tokens in the database, and
+ * the topic operations. Without STREAMGATE_KAFKA_BOOTSTRAP all of it is absent.
+ */
+export function createKafkaConnection(deps: { config: PortalConfig; store: Store; logger: PortalLogger }) {
+  const { config, store } = deps;
+  const { bootstrap, adminUser, adminPassword } = config.kafka;
+  if (!bootstrap || !adminUser || !adminPassword) {
+    return {
+      topicBroker: (): TopicBroker | null => null,
+      reconcileSoon() {},
+      async reconcileNow() {
+        return null;
+      },
+      readinessChecks: [] as ReadinessCheck[],
+      start() {},
+      async stop() {},
+    };
+  }
+
+  const admin = createKafkaAdmin({
+    bootstrap,
+    username: adminUser,
+    password: adminPassword,
+    mechanism: 'SCRAM-SHA-512',
+  });
+  const reconciler = createAclReconciler({
+    admin,
+    intervalMs: config.kafka.reconcileIntervalMs,
+    listActivePrincipals: async () =>
+      (await store.listActiveTokens()).map((token) => ({
+        principal: brokerPrincipalOf(token.id),
+        workspaceId: token.workspaceId,
+      })),
+    logger: {
+      info: (message, details) => deps.logger.info(details ?? {}, message),
+      warn: (message, details) => deps.logger.warn(details ?? {}, message),
+    },
+  });
+
+  const translate = (error: unknown): never => {
+    if (error instanceof KafkaUnavailableError)
+      throw new TopicBrokerUnavailableError(error.message, { cause: error });
+    if (error instanceof Error && !(error instanceof KafkaTopicExistsError))
+      throw new TopicRejectedError(error.message, { cause: error });
+    throw error;
+  };
+
+  const topicBroker: TopicBroker = {
+    async createTopic(input) {
+      try {
+        await admin.createTopic(input);
+      } catch (error) {
+        // Created outside the portal, or by an earlier attempt: adopt it.
+        if (error instanceof KafkaTopicExistsError) return;
+        translate(error);
+      }
+    },
+    async deleteTopic(name) {
+      try {
+        await admin.deleteTopic(name);
+      } catch (error) {
+        if (error instanceof KafkaTopicNotFoundError) return;
+        translate(error);
+      }
+    },
+  };
+
+  return {
+    topicBroker: (): TopicBroker | null => topicBroker,
+    /** After a rotation or a workspace change: converge now, without making the caller wait. */
+    reconcileSoon() {
+      reconciler
+        .reconcileNow()
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'ACL reconciliation failed; it is retried'),
+        );
+    },
+    reconcileNow: () => reconciler.reconcileNow(),
+    readinessChecks: [
+      {
+        name: 'kafka-acls',
+        critical: false,
+        async check() {
+          if (reconciler.lastError) throw reconciler.lastError;
+          return reconciler.lastReconciledAt
+            ? `reconciled at ${reconciler.lastReconciledAt.toISOString()}`
+            : 'not reconciled yet';
+        },
+      },
+    ] as ReadinessCheck[],
+    start() {
+      reconciler.start();
+    },
+    async stop() {
+      await reconciler.stop();
+      await admin.close();
+    },
+  };
+}

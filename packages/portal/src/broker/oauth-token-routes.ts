@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientOf } from '../http/request-auth.ts';
+import type { BrokerTokenService } from './broker-token-service.ts';
+import { readClientCredentials } from './client-credentials.ts';
+import { OAuthError } from './oauth-errors.ts';
+
+const oauthErrorBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error'],
+  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+} as const;
+
+const tokenSchema = {
+  tags: ['broker access'],
+  summary:
+    'OAuth 2.0 client-credentials grant: Basic workspaceId:streamingToken → a short-lived broker JWT (as librdkafka sends it).',
+  consumes: ['application/x-www-form-urlencoded'],
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['access_token', 'token_type', 'expires_in'],
+      properties: {
+        access_token: { type: 'string' },
+        token_type: { type: 'string' },
+        expires_in: { type: 'integer' },
+      },
+    },
+    400: oauthErrorBody,
+    401: oauthErrorBody,
+    413: oauthErrorBody,
+    415: oauthErrorBody,
+    429: oauthErrorBody,
+  },
+} as const;
+
+/** Every failure here speaks RFC 6749 (`{"error", "error_description"}`), never the portal's error shape. */
+function sendOAuthError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  let oauth: OAuthError;
+  if (error instanceof OAuthError) oauth = error;
+  else if ((error as FastifyError).statusCode === 413)
+    oauth = new OAuthError('invalid_request', 'The request body is too large.', 413);
+  else if ((error as FastifyError).statusCode === 415) {
+    oauth = new OAuthError('invalid_request', 'Send the grant as application/x-www-form-urlencoded.', 415);
+  } else if ((error as FastifyError).statusCode !== undefined && (error as FastifyError).statusCode! < 500) {
+    oauth = new OAuthError('invalid_request', 'The token request is malformed.');
+  } else {
+    request.log.error({ err: error, correlationId: request.id }, 'token endpoint failed');
+    return reply
+      .status(500)
+      .header('cache-control', 'no-store')
+      .send({ error: 'server_error', error_description: `Internal error (correlation id ${request.id}).` });
+  }
+  if (oauth.status === 401)
+    void reply.header('www-authenticate', 'Basic realm="streamgate", charset="UTF-8"');
+  if (oauth.retryAfterSeconds !== null) void reply.header('retry-after', String(oauth.retryAfterSeconds));
+  return reply
+    .status(oauth.status)
+    .header('cache-control', 'no-store')
+    .send({ error: oauth.error, error_description: oauth.message });
+}
+
+export function registerOAuthTokenRoutes(
+  app: FastifyInstance,
+  deps: { brokerTokens: BrokerTokenService },
+): void {
+  app.post(
+    '/oauth/token',
+    { schema: tokenSchema, config: { auth: 'none' }, errorHandler: sendOAuthError, bodyLimit: 8 * 1024 },
+    async (request, reply) => {
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        throw new OAuthError('invalid_request', 'Send the grant as application/x-www-form-urlencoded.');
+      }
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const credentials = readClientCredentials(request.headers.authorization, form);
+      if (form.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required.');
+      if (form.grant_type !== 'client_credentials') {
+        throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+      }
+      const token = await deps.brokerTokens.mint(credentials, clientOf(request));
+      return reply
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send({ access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn });
+    },
+  );
+}

@@ -1,0 +1,153 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { BadRequestError, BrokerUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { can } from '../permissions/permissions.ts';
+import type { Principal } from '../permissions/principal.ts';
+import type { Store, TopicRecord } from '../storage/storage.ts';
+import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from './topic-broker.ts';
+import {
+  kafkaTopicConfigs,
+  kafkaTopicName,
+  resolveConfiguration,
+  type TopicConfigurationInput,
+  topicNameProblem,
+} from './topic-rules.ts';
+
+export interface TopicService {
+  list(principal: Principal, workspaceId: string): Promise<TopicRecord[]>;
+  get(principal: Principal, workspaceId: string, name: string): Promise<TopicRecord>;
+  create(
+    principal: Principal,
+    workspaceId: string,
+    input: { name: string; configuration?: TopicConfigurationInput | null },
+    address: string | null,
+  ): Promise<TopicRecord>;
+  remove(principal: Principal, workspaceId: string, name: string, address: string | null): Promise<void>;
+}
+
+/**
+ * Topics live in two places: the portal's record (name, configuration, status) and Kafka.
+ * The record is written first as `Creating`; if Kafka refuses or cannot be reached, the record
+ * is removed again, so nothing is ever half-created.
+ */
+export function createTopicService(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  broker: () => TopicBroker | null;
+  defaultReplicationFactor: number;
+}): TopicService {
+  const { store, clock, audit } = deps;
+
+  const authorize = async (
+    principal: Principal,
+    action: 'topics.read' | 'topics.create' | 'topics.delete',
+    workspaceId: string,
+  ) => {
+    if (!can(principal, 'workspace.read', workspaceId).allowed || !(await store.findWorkspace(workspaceId))) {
+      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+    }
+    const decision = can(principal, action, workspaceId);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  };
+
+  const brokerOrFail = (): TopicBroker => {
+    const broker = deps.broker();
+    if (!broker)
+      throw new BrokerUnavailableError(
+        'This portal has no Kafka broker configured, so topics cannot be changed.',
+      );
+    return broker;
+  };
+
+  const unavailable = (error: unknown) =>
+    new BrokerUnavailableError(
+      'The Kafka broker cannot be reached right now; nothing was changed. Try again shortly.',
+      { cause: error },
+    );
+
+  return {
+    async list(principal, workspaceId) {
+      await authorize(principal, 'topics.read', workspaceId);
+      return store.listTopics(workspaceId);
+    },
+
+    async get(principal, workspaceId, name) {
+      await authorize(principal, 'topics.read', workspaceId);
+      const topic = await store.findTopic(workspaceId, name);
+      if (!topic) throw new NotFoundError(`Topic '${name}' does not exist in workspace '${workspaceId}'.`);
+      return topic;
+    },
+
+    async create(principal, workspaceId, input, address) {
+      await authorize(principal, 'topics.create', workspaceId);
+      const problem = topicNameProblem(workspaceId, input.name);
+      if (problem) throw new BadRequestError(problem);
+      const resolved = resolveConfiguration(input.configuration, deps.defaultReplicationFactor);
+      if (!resolved.ok) throw new BadRequestError(resolved.problem);
+      const broker = brokerOrFail();
+      const now = clock.now();
+      const topic: TopicRecord = {
+        workspaceId,
+        name: input.name,
+        kafkaName: kafkaTopicName(workspaceId, input.name),
+        status: 'Creating',
+        lastError: null,
+        configuration: resolved.configuration,
+        createdAt: now,
+        updatedAt: now,
+      };
+      // The exact text Quix clients look for to treat a duplicate create as success.
+      const exists = () => new BadRequestError(`Topic with name similar to '${input.name}' already exists.`);
+      if (!(await store.insertTopic(topic))) throw exists();
+      try {
+        await broker.createTopic({
+          name: topic.kafkaName,
+          partitions: topic.configuration.partitions,
+          replicationFactor: topic.configuration.replicationFactor,
+          configs: kafkaTopicConfigs(topic.configuration),
+        });
+      } catch (error) {
+        await store.deleteTopic(workspaceId, input.name);
+        if (error instanceof TopicRejectedError)
+          throw new BadRequestError(`Kafka refused the topic: ${error.message}`);
+        if (error instanceof TopicBrokerUnavailableError) throw unavailable(error);
+        throw error;
+      }
+      const ready = { ...topic, status: 'Ready' as const, updatedAt: clock.now() };
+      await store.updateTopic(workspaceId, input.name, { status: 'Ready', updatedAt: ready.updatedAt });
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'topic.create',
+        workspaceId,
+        target: topic.kafkaName,
+        details: { configuration: topic.configuration },
+        address,
+      });
+      return ready;
+    },
+
+    async remove(principal, workspaceId, name, address) {
+      await authorize(principal, 'topics.delete', workspaceId);
+      const topic = await store.findTopic(workspaceId, name);
+      if (!topic) throw new NotFoundError(`Topic '${name}' does not exist in workspace '${workspaceId}'.`);
+      const broker = brokerOrFail();
+      await store.updateTopic(workspaceId, name, { status: 'Deleting', updatedAt: clock.now() });
+      try {
+        await broker.deleteTopic(topic.kafkaName);
+      } catch (error) {
+        await store.updateTopic(workspaceId, name, { status: topic.status, updatedAt: clock.now() });
+        if (error instanceof TopicBrokerUnavailableError) throw unavailable(error);
+        throw error;
+      }
+      await store.deleteTopic(workspaceId, name);
+      await audit.record({
+        actor: { kind: 'principal', principal },
+        action: 'topic.delete',
+        workspaceId,
+        target: topic.kafkaName,
+        address,
+      });
+    },
+  };
+}

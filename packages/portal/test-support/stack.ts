@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KafkaServer, startKafka } from '../../../kafka/kafka-server.ts';
+import { type PortalProcess, startPortalProcess } from './portal-process.ts';
+
+export interface Stack {
+  portalUrl: string;
+  kafkaBootstrap: string | null;
+  adminEmail: string;
+  adminPassword: string;
+  kafkaAdmin: { user: string; password: string } | null;
+  portal: PortalProcess;
+  kafka: KafkaServer | null;
+  /** Stops and starts the broker on the same data dir and port (ACLs and topics survive). */
+  restartKafka(): Promise<void>;
+  stopKafka(): Promise<void>;
+  startKafka(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A real portal process and, unless `kafka: false`, a real Kafka broker that validates the
+ * portal's broker JWTs against its JWKS. The portal starts first (the broker fetches the JWKS
+ * at start-up) and already knows where the broker will listen.
+ */
+export async function startStack(
+  opts: { kafka?: boolean; env?: Record<string, string> } = {},
+): Promise<Stack> {
+  const withKafka = opts.kafka ?? true;
+  const kafkaDir = mkdtempSync(join(tmpdir(), 'streamgate-kafka-'));
+  const kafkaPort = withKafka ? await freePort() : 0;
+  const kafkaAdmin = withKafka
+    ? { user: 'streamgate-admin', password: randomBytes(18).toString('base64url') }
+    : null;
+  const portal = await startPortalProcess({
+    env: {
+      STREAMGATE_KAFKA_RECONCILE_MS: '5000',
+      ...(kafkaAdmin
+        ? {
+            STREAMGATE_KAFKA_BOOTSTRAP: `127.0.0.1:${kafkaPort}`,
+            STREAMGATE_KAFKA_ADMIN_USER: kafkaAdmin.user,
+            STREAMGATE_KAFKA_ADMIN_PASSWORD: kafkaAdmin.password,
+          }
+        : {}),
+      ...opts.env,
+    },
+  });
+
+  let kafka: KafkaServer | null = null;
+  const bootKafka = async () => {
+    if (!kafkaAdmin) return;
+    kafka = await startKafka({
+      dataDir: kafkaDir,
+      clientPort: kafkaPort,
+      jwksUrl: `${portal.url}/.well-known/jwks.json`,
+      issuer: portal.url,
+      audience: 'kafka',
+      adminUser: kafkaAdmin.user,
+      adminPassword: kafkaAdmin.password,
+    });
+  };
+  const haltKafka = async () => {
+    await kafka?.stop();
+    kafka = null;
+  };
+  try {
+    await bootKafka();
+  } catch (error) {
+    await portal.stop();
+    rmSync(kafkaDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  return {
+    portalUrl: portal.url,
+    kafkaBootstrap: withKafka ? `127.0.0.1:${kafkaPort}` : null,
+    adminEmail: portal.adminEmail,
+    adminPassword: portal.adminPassword,
+    kafkaAdmin,
+    portal,
+    get kafka() {
+      return kafka;
+    },
+    async restartKafka() {
+      await haltKafka();
+      await bootKafka();
+    },
+    stopKafka: haltKafka,
+    startKafka: bootKafka,
+    async stop() {
+      await haltKafka();
+      await portal.stop();
+      rmSync(kafkaDir, { recursive: true, force: true });
+    },
+  };
+}
