@@ -38,7 +38,7 @@ interface RouteCase {
   ) => Promise<{
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     url: string;
-    payload?: unknown;
+    payload?: Record<string, unknown>;
     headers?: Record<string, string>;
   }>;
   expect: Record<CallerName, Expect>;
