@@ -1,0 +1,120 @@
+// The Quix Streams message envelope: key = stream id, headers __Q_ModelKey / __Q_CodecId, JSON body.
+// Also reads the older headerless framing {"C":codec,"K":modelKey,"V":body,"S":start,"E":end}.
+import { gunzipSync } from 'node:zlib';
+import { SerializationError } from '../errors.ts';
+import { parseJson } from './json.ts';
+
+export const headerNames = {
+  modelKey: '__Q_ModelKey',
+  codecId: '__Q_CodecId',
+  splitMessageId: '__Q_SplitMessageId',
+} as const;
+
+export const modelKeys = {
+  timeseriesData: 'TimeseriesData',
+  /** The former name of TimeseriesData, still written by Python's legacy framing. */
+  parameterData: 'ParameterData',
+  eventData: 'EventData',
+  eventDataList: 'EventData[]',
+  streamProperties: 'StreamProperties',
+  streamEnd: 'StreamEnd',
+  parameterDefinitions: 'ParameterDefinitions',
+  eventDefinitions: 'EventDefinitions',
+} as const;
+
+export type ModelKey = Exclude<(typeof modelKeys)[keyof typeof modelKeys], 'ParameterData'>;
+
+/** The codec this client writes: typed JSON, as quixstreams' serializers do. */
+export const writeCodecId = 'JT';
+const jsonCodecs = new Set(['J', 'JT']);
+const gzipPrefix = '[GZIP]';
+
+const knownModelKeys = new Set<string>(Object.values(modelKeys));
+
+export interface EncodedMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export function encodeQuixMessage(streamId: string, modelKey: ModelKey, json: string): EncodedMessage {
+  return {
+    key: streamId,
+    value: Buffer.from(json, 'utf8'),
+    headers: { [headerNames.modelKey]: modelKey, [headerNames.codecId]: writeCodecId },
+  };
+}
+
+export interface DecodedMessage {
+  modelKey: ModelKey;
+  body: unknown;
+}
+
+type HeaderSource = Map<string, Buffer | string> | Iterable<[string | Buffer, Buffer | string]> | undefined;
+
+function headerMap(headers: HeaderSource): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!headers) return map;
+  for (const [key, value] of headers) map.set(key.toString(), value.toString());
+  return map;
+}
+
+const legacyStart = Buffer.from('{"C":');
+
+function isLegacyFraming(value: Buffer): boolean {
+  return value.subarray(0, legacyStart.length).equals(legacyStart) && value.includes('"K":');
+}
+
+/**
+ * The model key and parsed body of a Quix message, or null for a model this client does not know
+ * (newer producers may add some; they are skipped like quixstreams does).
+ */
+export function decodeQuixMessage(value: Buffer | null, headers: HeaderSource): DecodedMessage | null {
+  if (!value || value.length === 0) throw new SerializationError('Empty message: not in the Quix format');
+  if (value[0] === 0x3c /* '<' */) {
+    throw new SerializationError('Message splitting (legacy "<" framing) is not supported');
+  }
+
+  let codecId: string | undefined;
+  let modelKey: string | undefined;
+  let body: unknown;
+  let bodyParsed = false;
+
+  if (isLegacyFraming(value)) {
+    const envelope = parseJson(value.toString('utf8')) as Record<string, unknown>;
+    codecId = typeof envelope.C === 'string' ? envelope.C : undefined;
+    modelKey = typeof envelope.K === 'string' ? envelope.K : undefined;
+    body = envelope.V;
+    bodyParsed = true;
+  } else {
+    const map = headerMap(headers);
+    if (map.has(headerNames.splitMessageId)) {
+      throw new SerializationError(`Message splitting (${headerNames.splitMessageId}) is not supported`);
+    }
+    codecId = map.get(headerNames.codecId);
+    modelKey = map.get(headerNames.modelKey);
+  }
+  if (!codecId)
+    throw new SerializationError(`Not a Quix message: the ${headerNames.codecId} header is missing`);
+  if (!modelKey)
+    throw new SerializationError(`Not a Quix message: the ${headerNames.modelKey} header is missing`);
+  if (modelKey === modelKeys.parameterData) modelKey = modelKeys.timeseriesData;
+
+  let payload = value;
+  if (codecId.startsWith(gzipPrefix)) {
+    codecId = codecId.slice(gzipPrefix.length);
+    if (!bodyParsed) payload = gunzipSync(value);
+  }
+  if (!jsonCodecs.has(codecId)) {
+    throw new SerializationError(`Unsupported Quix codec '${codecId}' (this client reads J and JT)`);
+  }
+  if (!knownModelKeys.has(modelKey)) return null;
+  if (!bodyParsed) {
+    try {
+      body = parseJson(payload.toString('utf8'));
+    } catch (cause) {
+      throw new SerializationError(`Invalid JSON in a ${modelKey} message`, { cause });
+    }
+  }
+  return { modelKey: modelKey as ModelKey, body };
+}
