@@ -114,7 +114,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
     const producer: TopicProducer = new TopicProducer({
       topic,
       queue,
-      assertUsable: () => this.#assertUsable(),
+      assertUsable: () => this.#guard.assertUsable(),
       onClose: () => this.#members.delete(member),
       streamOptions: options,
     });
@@ -131,7 +131,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
     const producer: RawTopicProducer = new RawTopicProducer({
       topic,
       queue,
-      assertUsable: () => this.#assertUsable(),
+      assertUsable: () => this.#guard.assertUsable(),
       onClose: () => this.#members.delete(member),
     });
     owner = producer;
@@ -155,7 +155,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
       topic,
       consumerGroup: group.id,
       createLoop: (handle, hooks) => this.#newLoop(topic, connection, group, options, handle, hooks),
-      assertUsable: () => this.#assertUsable(),
+      assertUsable: () => this.#guard.assertUsable(),
       onClose: () => this.#members.delete(member),
       onFatalUnhandled: (error) => this.#report(null, error),
     });
@@ -179,7 +179,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
       topic,
       consumerGroup: group.id,
       createLoop: (handle, hooks) => this.#newLoop(topic, connection, group, options, handle, hooks),
-      assertUsable: () => this.#assertUsable(),
+      assertUsable: () => this.#guard.assertUsable(),
       onClose: () => this.#members.delete(member),
       onFatalUnhandled: (error) => this.#report(null, error),
     });
