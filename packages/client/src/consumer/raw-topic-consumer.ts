@@ -44,7 +44,7 @@ export class RawTopicConsumer extends EventEmitter<{ error: [Error]; committed: 
     this.#deps = deps;
   }
 
-  onMessageReceived(handler: (message: RawConsumedMessage) => void | Promise<void>): () => void {
+  onMessageReceived(handler: (message: RawConsumedMessage) => unknown): () => void {
     return this.#received.add(handler);
   }
 

@@ -8,7 +8,8 @@ import type {
 } from '../wire/stream-metadata.ts';
 import type { TimeseriesData } from '../wire/timeseries-data.ts';
 
-type Handler<A extends unknown[]> = (...args: A) => void | Promise<void>;
+/** A callback; a returned promise is awaited, any other return value ignored. */
+type Handler<A extends unknown[]> = (...args: A) => unknown;
 
 /** A list of callbacks, run in order; the promise (if any) of each is awaited before the next. */
 export class Listeners<A extends unknown[]> {
@@ -33,7 +34,7 @@ export class Listeners<A extends unknown[]> {
       const result = handlers[i]!(...args);
       if (result && typeof (result as Promise<void>).then === 'function') {
         return (async () => {
-          await result;
+          await (result as Promise<void>);
           for (let j = i + 1; j < handlers.length; j++) await handlers[j]!(...args);
         })();
       }
@@ -53,14 +54,12 @@ export class StreamTimeseriesConsumer {
   definitions: ParameterDefinition[] = [];
 
   /** Called with each TimeseriesData message of the stream. Returns a function that unsubscribes. */
-  onDataReceived(
-    handler: (data: TimeseriesData, stream: StreamConsumer) => void | Promise<void>,
-  ): () => void {
+  onDataReceived(handler: (data: TimeseriesData, stream: StreamConsumer) => unknown): () => void {
     return this.dataListeners.add(handler);
   }
 
   onDefinitionsChanged(
-    handler: (definitions: ParameterDefinition[], stream: StreamConsumer) => void | Promise<void>,
+    handler: (definitions: ParameterDefinition[], stream: StreamConsumer) => unknown,
   ): () => void {
     return this.definitionListeners.add(handler);
   }
@@ -74,12 +73,12 @@ export class StreamEventsConsumer {
   definitions: EventDefinition[] = [];
 
   /** Called with each event of the stream. */
-  onDataReceived(handler: (event: EventData, stream: StreamConsumer) => void | Promise<void>): () => void {
+  onDataReceived(handler: (event: EventData, stream: StreamConsumer) => unknown): () => void {
     return this.dataListeners.add(handler);
   }
 
   onDefinitionsChanged(
-    handler: (definitions: EventDefinition[], stream: StreamConsumer) => void | Promise<void>,
+    handler: (definitions: EventDefinition[], stream: StreamConsumer) => unknown,
   ): () => void {
     return this.definitionListeners.add(handler);
   }
@@ -110,14 +109,12 @@ export class StreamConsumer {
   }
 
   onPropertiesChanged(
-    handler: (properties: StreamPropertiesData, stream: StreamConsumer) => void | Promise<void>,
+    handler: (properties: StreamPropertiesData, stream: StreamConsumer) => unknown,
   ): () => void {
     return this.propertiesListeners.add(handler);
   }
 
-  onStreamClosed(
-    handler: (endType: StreamEndType, stream: StreamConsumer) => void | Promise<void>,
-  ): () => void {
+  onStreamClosed(handler: (endType: StreamEndType, stream: StreamConsumer) => unknown): () => void {
     return this.closedListeners.add(handler);
   }
 }

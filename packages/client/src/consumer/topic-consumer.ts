@@ -119,12 +119,12 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
   }
 
   /** Called once per new stream, before any of its data; register the stream's callbacks here. */
-  onStreamReceived(handler: (stream: StreamConsumer) => void | Promise<void>): () => void {
+  onStreamReceived(handler: (stream: StreamConsumer) => unknown): () => void {
     return this.#streamReceived.add(handler);
   }
 
   /** Called when a rebalance took away the partitions of these streams. */
-  onStreamsRevoked(handler: (streams: StreamConsumer[]) => void | Promise<void>): () => void {
+  onStreamsRevoked(handler: (streams: StreamConsumer[]) => unknown): () => void {
     return this.#streamsRevoked.add(handler);
   }
 
