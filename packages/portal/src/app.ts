@@ -48,6 +48,11 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     routerOptions: { maxParamLength: 300 },
+    // Bad URLs (broken percent-encoding, over-long segments) answer in the portal's error shape too.
+    frameworkErrors: (error, request, reply) => {
+      void reply.header('x-correlation-id', String(request.id));
+      handleError(error, request, reply);
+    },
   });
 
   await app.register(cookie);
