@@ -87,6 +87,8 @@ export async function startPortalProcess(opts: { env?: Record<string, string>; d
     },
     async kill() {
       await waitForExit('SIGKILL');
+      // A test that kills and restarts many times must not pile up one 'exit' listener per start.
+      process.removeListener('exit', killOnExit);
     },
   };
 }

@@ -23,6 +23,9 @@ export interface TokenPairSeen {
 
 const requestTimeoutMs = 20_000;
 
+/** The request got no HTTP answer at all (refused, reset, timed out): what a dying portal causes. */
+export class RequestFailed extends Error {}
+
 export async function send(
   baseUrl: string,
   method: string,
@@ -39,9 +42,13 @@ export async function send(
     body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
     signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
   }).catch((error: unknown) => {
-    throw new Error(`${method} ${baseUrl}${path} failed: ${String(error)}`, { cause: error });
+    throw new RequestFailed(`${method} ${baseUrl}${path} failed: ${String(error)}`, { cause: error });
   });
-  const text = await response.text();
+  const text = await response.text().catch((error: unknown) => {
+    throw new RequestFailed(`${method} ${baseUrl}${path}: the body broke off: ${String(error)}`, {
+      cause: error,
+    });
+  });
   let body: unknown = text;
   if (response.headers.get('content-type')?.includes('application/json')) body = JSON.parse(text);
   return { status: response.status, headers: response.headers, body };
