@@ -1,0 +1,418 @@
+// The portal's Kafka admin connection: topics and ACLs through @platformatic/kafka's Admin, with
+// Kafka's nested error trees turned into the portal's errors (so a broker outage answers 503) and
+// every call bounded in time (a dead or hung broker fails fast; nothing waits forever).
+
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import {
+  type Acl,
+  AclOperations,
+  AclPermissionTypes,
+  Admin,
+  ConfigResourceTypes,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka';
+import {
+  BadRequestError,
+  BrokerUnavailableError,
+  ConflictError,
+  NotFoundError,
+  PortalError,
+} from '../errors.ts';
+import type { AclBinding, AclOperation, AclPatternType, AclPermission, AclResourceType } from './acl-plan.ts';
+
+export interface KafkaAdminOptions {
+  /** `host:port`, or several. */
+  bootstrap: string | readonly string[];
+  username: string;
+  password: string;
+  mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256';
+  /** For a SASL_SSL listener of an existing cluster. */
+  tls?: TlsOptions;
+  clientId?: string;
+  /** Per TCP connect (default 3000). */
+  connectTimeoutMs?: number;
+  /** Per Kafka request (default 10000). */
+  requestTimeoutMs?: number;
+  /** Whole call, retries included (default 15000). */
+  operationTimeoutMs?: number;
+}
+
+export type TopicConfigName = 'retention.ms' | 'retention.bytes' | 'cleanup.policy';
+export type TopicConfigs = Partial<Record<TopicConfigName, string>>;
+const topicConfigNames: readonly TopicConfigName[] = ['retention.ms', 'retention.bytes', 'cleanup.policy'];
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: TopicConfigs;
+}
+
+export interface NewTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Any topic-level Kafka configs, typically those of TopicConfigs. */
+  configs?: Readonly<Record<string, string>>;
+}
+
+/** Absent fields match anything. `patternType` absent = ANY (LITERAL, PREFIXED and wildcards). */
+export interface AclBindingFilter {
+  principal?: string;
+  host?: string;
+  resourceType?: AclResourceType;
+  resourceName?: string;
+  patternType?: AclPatternType | 'MATCH';
+  operation?: AclOperation;
+  permission?: AclPermission;
+}
+
+export interface KafkaAdmin {
+  /** Topic names (internal topics excluded), sorted; only those starting with `prefix` if given. */
+  listTopics(prefix?: string): Promise<string[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  createTopic(topic: NewTopic): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  describeAcls(filter?: AclBindingFilter): Promise<AclBinding[]>;
+  createAcls(bindings: readonly AclBinding[]): Promise<void>;
+  /** Returns the ACLs Kafka deleted. */
+  deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The broker cannot be reached, rejected the admin's credentials, did not answer in time, or said
+ * it is not ready (no controller or leader yet, e.g. while it starts).
+ */
+export class KafkaUnavailableError extends BrokerUnavailableError {
+  readonly reason: 'unreachable' | 'authentication' | 'timeout' | 'not-ready';
+  constructor(reason: KafkaUnavailableError['reason'], options?: { cause?: unknown }) {
+    super('The Kafka broker is unavailable; try again later.', options);
+    this.reason = reason;
+  }
+}
+
+export class KafkaTopicExistsError extends ConflictError {
+  constructor(topic: string) {
+    super(`Topic ${topic} already exists.`);
+  }
+}
+
+export class KafkaTopicNotFoundError extends NotFoundError {
+  constructor(topic: string) {
+    super(`Topic ${topic} does not exist.`);
+  }
+}
+
+/** Kafka refused the topic's settings (partitions, replication factor, a config value, the name). */
+export class KafkaInvalidTopicError extends BadRequestError {
+  readonly kafkaCode: string;
+  constructor(kafkaCode: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kafkaCode = kafkaCode;
+  }
+}
+
+/** Anything else Kafka refused (e.g. the admin lacks a permission): a server-side problem. */
+export class KafkaAdminError extends PortalError {
+  readonly kafkaCode: string | null;
+  constructor(kafkaCode: string | null, options?: { cause?: unknown }) {
+    super('PORTAL_INTERNAL', `Kafka refused the request${kafkaCode ? ` (${kafkaCode})` : ''}.`, options);
+    this.kafkaCode = kafkaCode;
+  }
+}
+
+export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
+  const bootstrapBrokers =
+    typeof options.bootstrap === 'string' ? [options.bootstrap] : [...options.bootstrap];
+  if (bootstrapBrokers.length === 0)
+    throw new TypeError('createKafkaAdmin needs at least one bootstrap address.');
+  if (!options.username || !options.password)
+    throw new TypeError('createKafkaAdmin needs a username and password.');
+  const operationTimeoutMs = options.operationTimeoutMs ?? 15_000;
+
+  let admin: Admin | null = null;
+  let closed = false;
+  const client = () => {
+    admin ??= new Admin({
+      clientId: options.clientId ?? 'streamgate-portal',
+      bootstrapBrokers,
+      sasl: { mechanism: options.mechanism, username: options.username, password: options.password },
+      tls: options.tls,
+      connectTimeout: options.connectTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      // One retry smooths over a leader move; more would turn "broker down" into a long wait.
+      retries: 1,
+      retryDelay: 250,
+    });
+    return admin;
+  };
+  // After an outage, start over with fresh connections rather than trust the pool's state.
+  const discard = () => {
+    const old = admin;
+    admin = null;
+    void old?.close().catch(() => {});
+  };
+
+  const call = async <T>(operation: (admin: Admin) => Promise<T>, topic?: string): Promise<T> => {
+    if (closed) throw new Error('This Kafka admin is closed.');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KafkaUnavailableError('timeout')), operationTimeoutMs);
+    });
+    try {
+      return await Promise.race([operation(client()), timeout]);
+    } catch (error) {
+      const mapped = error instanceof PortalError ? error : mapKafkaError(error, topic);
+      if (mapped instanceof KafkaUnavailableError) discard();
+      throw mapped;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const describeConfigs = async (admin: Admin, name: string): Promise<TopicConfigs> => {
+    const [resource] = await admin.describeConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: name,
+          configurationKeys: [...topicConfigNames],
+        },
+      ],
+    });
+    return pickTopicConfigs(Object.fromEntries((resource?.configs ?? []).map((c) => [c.name, c.value])));
+  };
+
+  return {
+    listTopics: (prefix = '') =>
+      call(async (admin) => {
+        const names = await admin.listTopics({ includeInternals: false });
+        return names.filter((name) => name.startsWith(prefix)).sort();
+      }),
+
+    describeTopic: (name) => {
+      assertTopicName(name);
+      return call(async (admin) => {
+        const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
+        const topic = metadata.topics.get(name);
+        if (!topic) throw new KafkaTopicNotFoundError(name);
+        return {
+          name,
+          partitions: topic.partitionsCount,
+          replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+          configs: await describeConfigs(admin, name),
+        };
+      }, name);
+    },
+
+    createTopic: ({ name, partitions, replicationFactor, configs = {} }) => {
+      assertTopicName(name);
+      if (!Number.isInteger(partitions) || partitions < 1)
+        throw new TypeError('partitions must be an integer >= 1.');
+      if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
+        throw new TypeError('replicationFactor must be an integer >= 1.');
+      }
+      return call(async (admin) => {
+        const [created] = await admin.createTopics({
+          topics: [name],
+          partitions,
+          replicas: replicationFactor,
+          configs: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
+        });
+        return {
+          name,
+          partitions: created?.partitions ?? partitions,
+          replicationFactor: created?.replicas ?? replicationFactor,
+          configs: pickTopicConfigs(created?.configuration ?? {}),
+        };
+      }, name);
+    },
+
+    deleteTopic: (name) => {
+      assertTopicName(name);
+      return call(async (admin) => {
+        await admin.deleteTopics({ topics: [name] });
+      }, name);
+    },
+
+    describeAcls: (filter = {}) =>
+      call(async (admin) => {
+        const resources = await admin.describeAcls({ filter: toWireFilter(filter) });
+        return resources.flatMap((resource) =>
+          resource.acls.flatMap((acl) => fromWire({ ...resource, ...acl }) ?? []),
+        );
+      }),
+
+    createAcls: (bindings) =>
+      call(async (admin) => {
+        if (bindings.length === 0) return;
+        await admin.createAcls({ creations: bindings.map(toWire) });
+      }),
+
+    deleteAcls: (filters) =>
+      call(async (admin) => {
+        if (filters.length === 0) return [];
+        const deleted = await admin.deleteAcls({ filters: filters.map(toWireFilter) });
+        return deleted.flatMap((acl) => fromWire(acl) ?? []);
+      }),
+
+    async close() {
+      closed = true;
+      const old = admin;
+      admin = null;
+      await old?.close().catch(() => {});
+    },
+  };
+}
+
+function assertTopicName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError('A topic name must be a non-empty string.');
+}
+
+function pickTopicConfigs(values: Record<string, string | null | undefined>): TopicConfigs {
+  const configs: TopicConfigs = {};
+  for (const name of topicConfigNames) {
+    const value = values[name];
+    if (typeof value === 'string') configs[name] = value;
+  }
+  return configs;
+}
+
+// --- ACLs: the plan's labels <-> the wire's numbers ------------------------------------------
+
+function labelOf<T extends Record<string, number>>(table: T, value: number): keyof T | undefined {
+  return (Object.keys(table) as (keyof T)[]).find((label) => table[label] === value);
+}
+
+function toWire(binding: AclBinding): Acl {
+  return {
+    resourceType: ResourceTypes[binding.resourceType],
+    resourceName: binding.resourceName,
+    resourcePatternType: ResourcePatternTypes[binding.patternType],
+    principal: binding.principal,
+    host: binding.host,
+    operation: AclOperations[binding.operation],
+    permissionType: AclPermissionTypes[binding.permission],
+  };
+}
+
+function toWireFilter(filter: AclBindingFilter) {
+  return {
+    resourceType: ResourceTypes[filter.resourceType ?? 'ANY'],
+    resourceName: filter.resourceName ?? null,
+    resourcePatternType: ResourcePatternTypes[filter.patternType ?? 'ANY'],
+    principal: filter.principal ?? null,
+    host: filter.host ?? null,
+    operation: AclOperations[filter.operation ?? 'ANY'],
+    permissionType: AclPermissionTypes[filter.permission ?? 'ANY'],
+  };
+}
+
+/** Null for bindings this code has no label for (a future Kafka enum value): they are left alone. */
+function fromWire(acl: Acl): AclBinding | null {
+  const resourceType = labelOf(ResourceTypes, acl.resourceType);
+  const patternType = labelOf(ResourcePatternTypes, acl.resourcePatternType);
+  const operation = labelOf(AclOperations, acl.operation);
+  const permission = labelOf(AclPermissionTypes, acl.permissionType);
+  if (
+    !resourceType ||
+    resourceType === 'ANY' ||
+    resourceType === 'UNKNOWN' ||
+    (patternType !== 'LITERAL' && patternType !== 'PREFIXED') ||
+    !operation ||
+    operation === 'ANY' ||
+    operation === 'UNKNOWN' ||
+    (permission !== 'ALLOW' && permission !== 'DENY')
+  ) {
+    return null;
+  }
+  return {
+    principal: acl.principal,
+    host: acl.host,
+    resourceType,
+    resourceName: acl.resourceName,
+    patternType,
+    operation,
+    permission,
+  };
+}
+
+// --- Errors: @platformatic/kafka nests them (MultipleErrors > ResponseError > ProtocolError, causes) --
+
+interface KafkaErrorNode {
+  code?: string;
+  apiId?: string;
+  message?: string;
+  serverErrorMessage?: string | null;
+  errors?: unknown[];
+  cause?: unknown;
+}
+
+function flatten(error: unknown, into: KafkaErrorNode[] = [], depth = 0): KafkaErrorNode[] {
+  if (typeof error !== 'object' || error === null || depth > 12) return into;
+  const node = error as KafkaErrorNode;
+  into.push(node);
+  for (const inner of node.errors ?? []) flatten(inner, into, depth + 1);
+  if (node.cause) flatten(node.cause, into, depth + 1);
+  return into;
+}
+
+const invalidTopicCodes = new Set([
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_CONFIG',
+  'POLICY_VIOLATION',
+]);
+const unreachableCodes = new Set([
+  'PLT_KFK_NETWORK',
+  'PLT_KFK_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+]);
+const notReadyCodes = new Set([
+  'REQUEST_TIMED_OUT',
+  'NOT_CONTROLLER',
+  'BROKER_NOT_AVAILABLE',
+  'LEADER_NOT_AVAILABLE',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'NETWORK_EXCEPTION',
+]);
+
+export function mapKafkaError(error: unknown, topic = ''): PortalError {
+  const nodes = flatten(error);
+  const apiIds = nodes.map((n) => n.apiId).filter((id): id is string => typeof id === 'string');
+  const has = (id: string) => apiIds.includes(id);
+
+  if (nodes.some((n) => n.code === 'PLT_KFK_AUTHENTICATION') || has('SASL_AUTHENTICATION_FAILED')) {
+    return new KafkaUnavailableError('authentication', { cause: error });
+  }
+  if (has('TOPIC_ALREADY_EXISTS')) return new KafkaTopicExistsError(topic);
+  if (has('UNKNOWN_TOPIC_OR_PARTITION') || has('UNKNOWN_TOPIC_ID')) return new KafkaTopicNotFoundError(topic);
+  if (nodes.some((n) => n.code === 'PLT_KFK_USER' && /^Unknown topic/.test(n.message ?? ''))) {
+    return new KafkaTopicNotFoundError(topic);
+  }
+  const invalid = nodes.find((n) => n.apiId && invalidTopicCodes.has(n.apiId));
+  if (invalid?.apiId) {
+    const detail = invalid.serverErrorMessage || invalid.message || invalid.apiId;
+    return new KafkaInvalidTopicError(invalid.apiId, `Kafka refused topic ${topic}: ${detail}`, {
+      cause: error,
+    });
+  }
+  if (
+    nodes.some(
+      (n) => (n.code && unreachableCodes.has(n.code)) || /Cannot connect to any broker/.test(n.message ?? ''),
+    )
+  ) {
+    return new KafkaUnavailableError('unreachable', { cause: error });
+  }
+  if (apiIds.some((id) => notReadyCodes.has(id)))
+    return new KafkaUnavailableError('not-ready', { cause: error });
+  return new KafkaAdminError(apiIds[0] ?? null, { cause: error });
+}
