@@ -15,6 +15,7 @@ import sys
 import time
 
 from quixstreams import Application
+from quixstreams.models.serializers.exceptions import IgnoreMessage
 from quixstreams.models.serializers.quix import (
     QuixDeserializer,
     QuixEventsSerializer,
@@ -51,7 +52,11 @@ def consume(topic_name, count, timeout_s, group):
                 continue
             if message.error():
                 raise RuntimeError(str(message.error()))
-            rows = topic.row_deserialize(message)
+            try:
+                # As the Application's consumer does: stream-level models are skipped.
+                rows = topic.row_deserialize(message)
+            except IgnoreMessage:
+                continue
             if rows is None:
                 continue
             for row in rows if isinstance(rows, list) else [rows]:

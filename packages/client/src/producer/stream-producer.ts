@@ -39,6 +39,8 @@ export class StreamProducer {
     const sink: StreamSink = {
       streamId: id,
       send: (modelKey, json) => {
+        // Messages leave in the order they were published: rows still in the buffer go first.
+        if (modelKey !== 'TimeseriesData') this.timeseries.buffer.sendBuffered();
         // Definitions describe data: they go out before the data that follows them.
         if (dataKeys.has(modelKey)) {
           this.timeseries.definitions.flush();

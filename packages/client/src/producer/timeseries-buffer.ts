@@ -158,6 +158,11 @@ export class TimeseriesBuffer {
     this.#send();
   }
 
+  /** @internal Queues the buffered rows now (so that a message published after them follows them). */
+  sendBuffered(): void {
+    if (this.#rows.length > 0) this.#send();
+  }
+
   /** Sends what is buffered now; the promise settles when Kafka has it. */
   #send(): Promise<void> {
     if (this.#timer) {
