@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { isApiError } from './api/api-error.ts';
 import { setCsrfToken, setUnauthorizedHandler } from './api/client.ts';
-import { createRouter } from './router.tsx';
+import { BASENAME, createRouter } from './router.tsx';
 import { theme } from './theme.ts';
 
 const queryClient = new QueryClient({
@@ -23,7 +23,9 @@ const router = createRouter();
 // A 401 anywhere means the session ended (expired, logged out elsewhere): log in again, then
 // come back to the same page.
 setUnauthorizedHandler(() => {
-  const { pathname, search } = router.state.location;
+  const { search } = router.state.location;
+  // The router's location keeps the basename; navigate() wants a path inside it.
+  const pathname = router.state.location.pathname.replace(new RegExp(`^${BASENAME}(?=/|$)`), '') || '/';
   setCsrfToken(null);
   if (pathname === '/login') return;
   void router.navigate(`/login?next=${encodeURIComponent(pathname + search)}`, { replace: true }).then(() => {

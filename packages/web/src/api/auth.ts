@@ -4,7 +4,8 @@ import type { Session } from './types.ts';
 export const sessionKey = ['session'] as const;
 
 export async function fetchSession(): Promise<Session> {
-  const session = await getJson<Session>('/auth/me');
+  // No session is an answer here, not an interruption: RequireAuth sends the user to the login.
+  const session = await getJson<Session>('/auth/me', { allowUnauthorized: true });
   setCsrfToken(session.csrfToken);
   return session;
 }

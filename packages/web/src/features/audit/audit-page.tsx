@@ -10,6 +10,7 @@ import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { formatDateTime } from '../../components/relative-time.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
 
 const ALL = '*';
@@ -111,7 +112,7 @@ export function AuditPage() {
   } else {
     body = (
       <>
-        <Table.ScrollContainer minWidth={900}>
+        <TableScroll minWidth={900} label="Audit entries, newest first">
           <Table verticalSpacing="xs" striped>
             <Table.Caption>Audit entries, newest first</Table.Caption>
             <Table.Thead>
@@ -130,7 +131,7 @@ export function AuditPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
         <Group justify="center" mt="md">
           {audit.hasNextPage ? (
             <Button

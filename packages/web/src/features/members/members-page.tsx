@@ -8,6 +8,7 @@ import { type Member, ROLES, type Role } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 import { useSession } from '../auth/use-session.ts';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
 
@@ -91,7 +92,7 @@ export function MembersPage() {
     );
   } else {
     body = (
-      <Table.ScrollContainer minWidth={760}>
+      <TableScroll minWidth={760} label={`Members of workspace ${ws}`}>
         <Table verticalSpacing="sm">
           <Table.Caption>Members of workspace {ws}</Table.Caption>
           <Table.Thead>
@@ -134,7 +135,7 @@ export function MembersPage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     );
   }
 

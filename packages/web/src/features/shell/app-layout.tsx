@@ -1,5 +1,5 @@
 import { AppShell, Box, Burger, Divider, Group, ScrollArea, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { Outlet, useParams } from 'react-router';
 import { Logo } from './logo.tsx';
 import { NavLinks } from './nav-links.tsx';
@@ -9,6 +9,8 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { ws } = useParams();
+  // On phones the collapsed navigation is only moved off screen: keep it out of the tab order.
+  const phone = useMediaQuery('(max-width: 47.99em)');
 
   return (
     <AppShell
@@ -33,7 +35,7 @@ export function AppLayout() {
           <UserMenu />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="md" id="main-navigation" aria-label="Navigation">
+      <AppShell.Navbar p="md" id="main-navigation" aria-label="Navigation" inert={phone && !opened}>
         <AppShell.Section>
           <WorkspaceSwitcher onSwitched={close} />
         </AppShell.Section>

@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconChevronDown, IconKey, IconLogout } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
@@ -31,18 +31,16 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withArrow>
       <Menu.Target>
-        <UnstyledButton
-          aria-label={`Account menu for ${user.name || user.email}`}
-          style={{ borderRadius: 8 }}
-          p={4}
-        >
+        <UnstyledButton style={{ borderRadius: 8 }} p={4}>
           <Group gap={8} wrap="nowrap">
-            <Avatar color="blue" radius="xl" size={32}>
+            <Avatar color="blue" radius="xl" size={32} aria-hidden>
               {initials(user.name, user.email)}
             </Avatar>
+            <VisuallyHidden>Account menu of</VisuallyHidden>
             <Text size="sm" fw={500} visibleFrom="sm" maw={180} truncate>
               {user.name || user.email}
             </Text>
+            <VisuallyHidden hiddenFrom="sm">{user.name || user.email}</VisuallyHidden>
             <IconChevronDown size={14} aria-hidden />
           </Group>
         </UnstyledButton>

@@ -1,8 +1,8 @@
-import { Code, Table, Text } from '@mantine/core';
+import { Badge, Group, List, Text } from '@mantine/core';
 import type { RecentClient } from '../../api/types.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 
-/** Who used a token: enough to find the service (user agent, address, deployment id). */
+/** Who used a token: enough to find the service (deployment id, user agent, address). */
 export function ClientsTable({ clients, caption }: { clients: RecentClient[]; caption: string }) {
   if (clients.length === 0) {
     return (
@@ -12,44 +12,24 @@ export function ClientsTable({ clients, caption }: { clients: RecentClient[]; ca
     );
   }
   return (
-    <Table.ScrollContainer minWidth={520}>
-      <Table striped withTableBorder fz="sm" verticalSpacing={6}>
-        <Table.Caption>{caption}</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Address</Table.Th>
-            <Table.Th>Deployment</Table.Th>
-            <Table.Th>Last used</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {clients.map((c) => (
-            <Table.Tr key={`${c.userAgent}|${c.address}|${c.deploymentId ?? ''}`}>
-              <Table.Td maw={260}>
-                <Text size="sm" truncate title={c.userAgent}>
-                  {c.userAgent || 'unknown'}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>{c.address}</Code>
-              </Table.Td>
-              <Table.Td>
-                {c.deploymentId ? (
-                  <Code>{c.deploymentId}</Code>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    none
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <RelativeTime value={c.lastUsedAt} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <List listStyleType="none" spacing="xs" aria-label={caption} data-testid="clients">
+      {clients.map((c) => (
+        <List.Item key={`${c.userAgent}|${c.address}|${c.deploymentId ?? ''}`} data-testid="client">
+          <Group gap={6} wrap="nowrap">
+            {c.deploymentId ? (
+              <Badge variant="light" color="gray" tt="none" style={{ flexShrink: 0 }}>
+                {c.deploymentId}
+              </Badge>
+            ) : null}
+            <Text size="sm" truncate title={c.userAgent} style={{ minWidth: 0 }}>
+              {c.userAgent || 'unknown client'}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed">
+            from {c.address || 'unknown address'} · <RelativeTime value={c.lastUsedAt} />
+          </Text>
+        </List.Item>
+      ))}
+    </List>
   );
 }

@@ -7,6 +7,7 @@ import type { Pat } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { DateText, RelativeTime } from '../../components/relative-time.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 import { CreatePatDialog } from './create-pat-dialog.tsx';
 import { RevokePatDialog } from './revoke-pat-dialog.tsx';
 
@@ -69,7 +70,7 @@ export function PersonalTokensTab() {
     );
   } else {
     body = (
-      <Table.ScrollContainer minWidth={720}>
+      <TableScroll minWidth={720} label="Your personal access tokens">
         <Table verticalSpacing="sm" highlightOnHover>
           <Table.Caption>Your personal access tokens</Table.Caption>
           <Table.Thead>
@@ -115,7 +116,7 @@ export function PersonalTokensTab() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     );
   }
 

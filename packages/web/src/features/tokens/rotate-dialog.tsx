@@ -5,6 +5,7 @@ import {
   Group,
   List,
   Modal,
+  Paper,
   SimpleGrid,
   Stack,
   Text,
@@ -62,9 +63,9 @@ function Token1Usage({ token }: { token: StreamingToken }) {
           Token 1 was used <RelativeTime value={token.lastUsedAt} />. These clients will be refused as soon as
           you rotate, until they are given the new token:
         </Text>
-        <div style={{ background: 'white', borderRadius: 6, color: 'var(--mantine-color-text)' }}>
+        <Paper p="sm" radius="sm" c="var(--mantine-color-text)">
           <ClientsTable clients={clients} caption="Clients that break when Token 1 is deactivated" />
-        </div>
+        </Paper>
       </Alert>
     );
   }

@@ -8,6 +8,7 @@ import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { DateText } from '../../components/relative-time.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
 import { CreateTopicDialog } from './create-topic-dialog.tsx';
 import { DeleteTopicDialog } from './delete-topic-dialog.tsx';
@@ -75,7 +76,7 @@ export function TopicsPage() {
     );
   } else {
     body = (
-      <Table.ScrollContainer minWidth={860}>
+      <TableScroll minWidth={860} label={`Topics of workspace ${ws}`}>
         <Table verticalSpacing="sm" highlightOnHover>
           <Table.Caption>Topics of workspace {ws}</Table.Caption>
           <Table.Thead>
@@ -133,7 +134,7 @@ export function TopicsPage() {
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     );
   }
 

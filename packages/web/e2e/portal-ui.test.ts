@@ -1,0 +1,429 @@
+// End-to-end: the built UI (dist/) served by a real portal, driven in Debian's Chromium.
+// The flows share one portal and run in order: each step builds on what the previous one did,
+// and the last one reads all of it back from the audit log.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ApiSession, statusWithBearer } from './support/api.ts';
+import { seriousViolations } from './support/axe.ts';
+import { DESKTOP, launchBrowser, openPage, PHONE, type TestPage } from './support/browser.ts';
+import { ensureDist } from './support/build.ts';
+import { type PortalProcess, startPortal } from './support/portal.ts';
+import { screenshot } from './support/screenshots.ts';
+
+type Tokens = {
+  token1: { value?: string; lastUsedAt: string | null; recentClients: { deploymentId: string | null }[] };
+  token2: { value?: string };
+  canViewValues: boolean;
+  canRotate: boolean;
+};
+
+const WS = 'e2e-demo';
+const OTHER_WS = 'e2e-other';
+const VIEWER = { email: 'viewer@e2e.example', password: 'viewer-password-e2e-1', name: 'Vera Viewer' };
+const SERVICE = 'e2e-orders-service';
+
+let portal: PortalProcess;
+let browser: Browser;
+let admin: ApiSession;
+let ui: TestPage;
+const performed = new Set<string>(['auth.login', 'user.create']);
+
+async function accessible(page: Page, what: string): Promise<void> {
+  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${what}`);
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** Whether any part of the element is inside the viewport (a collapsed drawer sits left of it). */
+async function onScreen(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).boundingBox();
+  const width = page.viewportSize()?.width ?? 0;
+  return box !== null && box.x + box.width > 0 && box.x < width;
+}
+
+async function tokensViaApi(session: ApiSession): Promise<Tokens> {
+  return session.json<Tokens>('GET', `/workspaces/${WS}/streaming-tokens`);
+}
+
+describe('Streamgate web UI against the real portal', () => {
+  before(async () => {
+    ensureDist();
+    portal = await startPortal();
+    browser = await launchBrowser();
+    admin = await ApiSession.login(portal.url, portal.adminEmail, portal.adminPassword);
+    const existing = await admin.json<{ workspaceId: string }[]>('GET', '/workspaces');
+    for (const [workspaceId, name] of [
+      [WS, 'E2E demo'],
+      [OTHER_WS, 'E2E other'],
+    ]) {
+      if (!existing.some((w) => w.workspaceId === workspaceId)) {
+        await admin.json('POST', '/workspaces', { workspaceId, name });
+      }
+    }
+    await admin.json('POST', '/users', { ...VIEWER, role: 'Viewer' });
+    ui = await openPage(browser, portal.url, DESKTOP);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  it('serves the app under /ui/ and sends an unknown user to the login', async () => {
+    const { page } = ui;
+    await page.goto('/');
+    await page.waitForURL(/\/ui\/login\?next=/);
+    await page.getByRole('heading', { name: 'Log in to the Portal' }).waitFor();
+    await accessible(page, 'login');
+    await screenshot(page, 'login');
+  });
+
+  it('refuses a wrong password and says so', async () => {
+    const { page } = ui;
+    await logIn(page, portal.adminEmail, 'not-the-password');
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password' }).waitFor();
+    performed.add('auth.login_failed');
+  });
+
+  it('logs in and lands in the app shell with the workspace switcher', async () => {
+    const { page } = ui;
+    await logIn(page, portal.adminEmail, portal.adminPassword);
+    await page.waitForURL(/\/ui\/[a-z0-9-]+\/settings\/tokens$/);
+    await page.goto(`/ui/${WS}/settings/tokens`);
+    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topics' }).waitFor();
+    const switcher = page.getByRole('combobox', { name: 'Workspace' });
+    assert.match(await switcher.inputValue(), new RegExp(WS));
+    // Switching keeps the section: tokens of the other workspace, then back.
+    await switcher.click();
+    await page.getByRole('option', { name: new RegExp(OTHER_WS) }).click();
+    await page.waitForURL(new RegExp(`/ui/${OTHER_WS}/settings/tokens$`));
+    await switcher.click();
+    await page.getByRole('option', { name: new RegExp(WS) }).click();
+    await page.waitForURL(new RegExp(`/ui/${WS}/settings/tokens$`));
+    performed.add('streaming_tokens.view');
+  });
+
+  it('shows both streaming tokens masked, reveals and copies Token 1', async () => {
+    const { page } = ui;
+    const api = await tokensViaApi(admin);
+    assert.ok(api.token1.value && api.token2.value, 'an Admin gets the values');
+    const shown = page.getByTestId('token-1-value');
+    assert.ok(!(await shown.textContent())?.includes(api.token1.value), 'masked before reveal');
+    await page.getByText('These tokens never expire').waitFor();
+    await accessible(page, 'streaming tokens');
+    await screenshot(page, 'streaming-tokens');
+
+    await page.getByRole('button', { name: 'Reveal Token 1' }).click();
+    assert.equal(await shown.textContent(), api.token1.value);
+    await page.getByRole('button', { name: 'Copy Token 1' }).click();
+    await page.getByRole('button', { name: 'Copy Token 1' }).locator('svg').first().waitFor();
+    const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(clipboard, api.token1.value);
+  });
+
+  it('warns in the rotation dialog that Token 1 is in use, by which client', async () => {
+    const { page } = ui;
+    const before = await tokensViaApi(admin);
+    // A service uses Token 1 against the API; usage is written in batches, so wait for it.
+    const res = await fetch(`${portal.url}/workspaces/${WS}`, {
+      headers: {
+        authorization: `Bearer ${before.token1.value}`,
+        'x-deployment-id': SERVICE,
+        'user-agent': 'e2e-service/1.0',
+      },
+    });
+    assert.equal(res.status, 200);
+    let seen = false;
+    for (let i = 0; i < 60 && !seen; i++) {
+      const now = await tokensViaApi(admin);
+      seen = now.token1.recentClients.some((c) => c.deploymentId === SERVICE);
+      if (!seen) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(seen, 'the portal records which client used Token 1');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Rotate them' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotating streaming tokens' });
+    await dialog.getByText('Token 1 is deactivated', { exact: true }).waitFor();
+    await dialog.getByText('Token 2 takes its place', { exact: true }).waitFor();
+    await dialog.getByText('A new Token 2 is generated.', { exact: true }).waitFor();
+    const warning = dialog.getByRole('alert').filter({ hasText: 'Token 1 is in use' });
+    await warning.getByText(SERVICE).waitFor();
+    await dialog.getByText('Zero downtime').waitFor();
+    assert.equal(
+      await dialog.getByRole('button', { name: 'Rotate tokens' }).isDisabled(),
+      true,
+      'needs confirmation',
+    );
+    await accessible(page, 'rotation dialog');
+    await screenshot(page, 'rotate-dialog');
+  });
+
+  it('explains a lost race (409) and refreshes, then rotates as Admin', async () => {
+    const { page } = ui;
+    const dialog = page.getByRole('dialog', { name: 'Rotating streaming tokens' });
+    // Someone else rotates while the dialog is open.
+    const stale = await admin.call('GET', `/workspaces/${WS}/streaming-tokens`);
+    const etag = stale.headers.get('etag');
+    assert.ok(etag, 'GET streaming-tokens sends an ETag');
+    await stale.arrayBuffer();
+    const other = await admin.call('POST', `/workspaces/${WS}/streaming-tokens/rotate`, undefined);
+    assert.equal(other.status, 428, 'rotation without If-Match is refused');
+    await other.arrayBuffer();
+    const race = await fetchRotate(etag);
+    assert.equal(race, 200);
+    performed.add('streaming_tokens.rotate');
+
+    await dialog.getByLabel(/Type the workspace id/).fill(WS);
+    await dialog.getByRole('button', { name: 'Rotate tokens' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Someone else rotated first' }).waitFor();
+
+    // The dialog now shows the current pair; rotate it for real.
+    const current = await tokensViaApi(admin);
+    await dialog.getByLabel(/Type the workspace id/).fill(WS);
+    await dialog.getByRole('button', { name: 'Rotate tokens' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    assert.equal(
+      await statusWithBearer(portal.url, `/workspaces/${WS}`, current.token1.value!),
+      401,
+      'old Token 1 is refused',
+    );
+    assert.equal(
+      await statusWithBearer(portal.url, `/workspaces/${WS}`, current.token2.value!),
+      200,
+      'old Token 2 still works',
+    );
+    await page.getByRole('button', { name: 'Reveal Token 1' }).click();
+    assert.equal(
+      await page.getByTestId('token-1-value').textContent(),
+      current.token2.value,
+      'Token 2 took the place of Token 1',
+    );
+  });
+
+  it('lets a Viewer see usage but neither token values nor the rotation', async () => {
+    const viewer = await openPage(browser, portal.url, DESKTOP);
+    const { page } = viewer;
+    await page.goto(`/ui/${WS}/settings/tokens`);
+    await page.waitForURL(/\/ui\/login/);
+    await logIn(page, VIEWER.email, VIEWER.password);
+    await page.waitForURL(new RegExp(`/ui/${WS}/settings/tokens$`));
+    await page
+      .getByTestId('values-hidden')
+      .getByText('Only the Admin, Manager and Editor roles may view token values')
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Reveal Token 1' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Rotate them' }).isDisabled(), true);
+    await page.getByText('only Admins of this workspace can rotate').waitFor();
+    const values = await tokensViaApi(admin);
+    const html = await page.content();
+    assert.ok(
+      !html.includes(values.token1.value!) && !html.includes(values.token2.value!),
+      'no token value in the page',
+    );
+    await accessible(page, 'streaming tokens as Viewer');
+    await screenshot(page, 'streaming-tokens-viewer');
+
+    // A Viewer may not read members: the page says which role is needed.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+    await page.getByText('Only Admins and Managers of this workspace can see its members').waitFor();
+    await viewer.context.close();
+    assert.deepEqual(viewer.problems, []);
+  });
+
+  it('creates a personal access token that works, then revokes it', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Personal Access Tokens' }).click();
+    await page.waitForURL(/\/settings\/tokens\/personal$/);
+    await page.getByText('No personal access tokens yet').waitFor();
+    await accessible(page, 'personal access tokens (empty)');
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a personal access token' });
+    await dialog.getByLabel('Name').fill('e2e-script');
+    await dialog.getByText('90 days').click();
+    await dialog.getByLabel('Read-only').check();
+    await accessible(page, 'generate token dialog');
+    await screenshot(page, 'pat-generate');
+    await dialog.getByRole('button', { name: 'Generate token' }).click();
+
+    const created = page.getByRole('dialog', { name: 'Token generated' });
+    await created.getByText("you won't see it again").waitFor();
+    const token = await created.getByTestId('new-pat-value').inputValue();
+    assert.match(token, /\S{20,}/);
+    await screenshot(page, 'pat-created');
+    performed.add('pat.create');
+    assert.equal(await statusWithBearer(portal.url, '/workspaces', token), 200, 'the new PAT works');
+    await created.getByRole('button', { name: 'I have copied it' }).click();
+
+    const row = page.getByTestId('pat-row').filter({ hasText: 'e2e-script' });
+    await row.getByText('Read-only').waitFor();
+    await accessible(page, 'personal access tokens');
+    await screenshot(page, 'personal-access-tokens');
+    await row.getByRole('button', { name: 'Revoke e2e-script' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke token?' })
+      .getByRole('button', { name: 'Revoke token' })
+      .click();
+    await row.waitFor({ state: 'detached' });
+    performed.add('pat.revoke');
+    assert.equal(await statusWithBearer(portal.url, '/workspaces', token), 401, 'the revoked PAT is refused');
+  });
+
+  it('changes a member role in place and resets it to the inherited one', async () => {
+    const { page } = ui;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+    const row = page.getByTestId('member-row').filter({ hasText: VIEWER.email });
+    await row.getByText('Viewer', { exact: true }).first().waitFor();
+    await accessible(page, 'members');
+    await row.getByRole('combobox', { name: `Workspace role of ${VIEWER.name}` }).click();
+    await page.getByRole('option', { name: 'Editor', exact: true }).click();
+    await row.getByRole('button', { name: 'Reset to inherited' }).waitFor();
+    await row.locator('.mantine-Badge-root', { hasText: 'Editor' }).waitFor();
+    performed.add('member.set');
+    await screenshot(page, 'members');
+    await row.getByRole('button', { name: 'Reset to inherited' }).click();
+    await row.getByRole('button', { name: 'Reset to inherited' }).waitFor({ state: 'detached' });
+    await row.locator('.mantine-Badge-root', { hasText: 'Viewer' }).waitFor();
+    performed.add('member.remove');
+  });
+
+  it('shows the .env lines with Token 2 and the client examples', async () => {
+    const { page } = ui;
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Local development' })
+      .click();
+    const env = page.getByTestId('env-lines');
+    await env.waitFor();
+    const tokens = await tokensViaApi(admin);
+    assert.equal(
+      await env.textContent(),
+      `Quix__Sdk__Token=${tokens.token2.value}\nQuix__Portal__Api=${portal.url}\nQuix__Workspace__Id=${WS}`,
+    );
+    await page.getByText("getTopicProducer('orders')").waitFor();
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await page.getByText('from quixstreams import Application').waitFor();
+    await page.getByRole('tab', { name: 'TypeScript' }).click();
+    await accessible(page, 'local development');
+    await screenshot(page, 'local-development');
+  });
+
+  it('goes back to the login when the session ends, then back to the same page', async () => {
+    const { page, context } = ui;
+    await context.clearCookies();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topics' }).click();
+    await page.waitForURL(/\/ui\/login\?next=/);
+    await logIn(page, portal.adminEmail, portal.adminPassword);
+    await page.waitForURL(new RegExp(`/ui/${WS}/topics$`));
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
+  });
+
+  it('lists topics, or says plainly that the broker is unavailable', async () => {
+    const { page } = ui;
+    const probe = await admin.call('GET', `/${WS}/topics`);
+    await probe.arrayBuffer();
+    if (probe.status === 503) {
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Service unavailable' })
+        .getByText('Correlation id')
+        .waitFor();
+      await accessible(page, 'topics (broker down)');
+      await screenshot(page, 'topics-broker-unavailable');
+      return;
+    }
+    assert.equal(probe.status, 200);
+    await accessible(page, 'topics');
+    await page.getByRole('button', { name: 'Create topic' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create a topic' });
+    await dialog.getByLabel('Name').fill('orders');
+    await dialog.getByLabel('Partitions').fill('2');
+    await dialog.getByLabel('Replication factor').fill('1');
+    await dialog.getByLabel('Retention (minutes)').fill('1440');
+    await screenshot(page, 'topic-create');
+    await dialog.getByRole('button', { name: 'Create topic' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByTestId('topic-row').filter({ hasText: `${WS}-orders` });
+    await row.getByText('Ready').waitFor({ timeout: 60_000 });
+    performed.add('topic.create');
+    await screenshot(page, 'topics');
+  });
+
+  it('reads every action above back from the audit log', async () => {
+    const { page } = ui;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByTestId('audit-row').first().waitFor();
+    await accessible(page, 'audit log');
+    await screenshot(page, 'audit-log');
+    for (const action of performed) {
+      await page.goto(`/ui/${WS}/audit?workspace=*&action=${encodeURIComponent(action)}`);
+      const rows = page.getByTestId('audit-row');
+      await rows.or(page.getByText('No entries match')).first().waitFor();
+      const actions = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+      assert.ok(actions.length > 0 && actions.every((a) => a === action), `audit entries for ${action}`);
+    }
+    // The actor filter narrows to one person.
+    await page.goto(`/ui/${WS}/audit?workspace=*&actor=${encodeURIComponent(VIEWER.email)}`);
+    await page.getByTestId('audit-row').first().waitFor();
+    const labels = await page
+      .getByTestId('audit-row')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(labels.every((l) => l.includes(VIEWER.email)));
+  });
+
+  it('works on a 390 px phone with a collapsible navigation', async () => {
+    const phone = await openPage(browser, portal.url, PHONE);
+    const { page } = phone;
+    await page.goto(`/ui/${WS}/settings/tokens`);
+    await logIn(page, portal.adminEmail, portal.adminPassword);
+    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.equal(await onScreen(page, '#main-navigation'), false, 'the navigation starts collapsed');
+    assert.equal(
+      await page.locator('#main-navigation').getAttribute('inert'),
+      '',
+      'and out of the tab order',
+    );
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
+    await accessible(page, 'streaming tokens on a phone');
+    await screenshot(page, 'phone-streaming-tokens');
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await nav.waitFor({ state: 'visible' });
+    await page.waitForFunction(
+      () => (document.querySelector('#main-navigation')?.getBoundingClientRect().left ?? -1) >= 0,
+    );
+    await screenshot(page, 'phone-navigation');
+    await nav.getByRole('link', { name: 'Topics' }).click();
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
+    await page.waitForFunction(
+      () => (document.querySelector('#main-navigation')?.getBoundingClientRect().right ?? 1) <= 0,
+    );
+    assert.equal(
+      await onScreen(page, '#main-navigation'),
+      false,
+      'the navigation closes after choosing a page',
+    );
+    await phone.context.close();
+    assert.deepEqual(phone.problems, []);
+  });
+
+  it('had no page errors and no CSP violations', () => {
+    assert.deepEqual(ui.problems, []);
+  });
+});
+
+async function fetchRotate(etag: string): Promise<number> {
+  const res = await admin.call('POST', `/workspaces/${WS}/streaming-tokens/rotate`, undefined, {
+    'if-match': etag,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
