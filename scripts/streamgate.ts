@@ -1,2 +1,43 @@
-// Placeholder dispatcher; replaced as the commands land.
-console.log('streamgate: usage: ./streamgate up|test|serve|kafka');
+// The commands behind ./streamgate (which has already provisioned Node 24 and run npm ci).
+// Each command loads only its own modules: `up` must not need what only the tests use.
+
+const usage = `Usage: ./streamgate <command> [options]
+
+Commands:
+  up                 Set up and run the whole stack on embedded defaults: the web UI (built when
+                     needed), the portal (SQLite in ./.streamgate) and a local Kafka broker.
+  serve [--port N] [--data-dir DIR]
+                     The portal alone (settings from STREAMGATE_* variables; see README).
+  kafka              The local Kafka broker alone, validating the portal's JWTs.
+  test               Lint, type-check and every test (PostgreSQL, Kafka, Chromium and the Python
+                     quixstreams client are installed and started as needed). Non-zero on failure.
+  setup              Install what the tests need without running them.
+`;
+
+const [command, ...args] = process.argv.slice(2);
+switch (command) {
+  case 'up':
+    await (await import('./run-commands.ts')).runUp(args);
+    break;
+  case 'serve':
+    await (await import('./run-commands.ts')).runServe(args);
+    break;
+  case 'kafka':
+    await (await import('./run-commands.ts')).runKafka(args);
+    break;
+  case 'test':
+    process.exitCode = await (await import('./test-command.ts')).runTests(args);
+    break;
+  case 'setup':
+    await (await import('./test-command.ts')).runSetup();
+    break;
+  case undefined:
+  case 'help':
+  case '--help':
+  case '-h':
+    process.stdout.write(usage);
+    break;
+  default:
+    process.stderr.write(`streamgate: unknown command '${command}'\n\n${usage}`);
+    process.exitCode = 2;
+}

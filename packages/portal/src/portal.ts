@@ -146,6 +146,9 @@ export async function createPortal(
     brokerDescription,
     /** First run: an organisation admin and a `dev` workspace. */
     async bootstrap() {
+      // Signing keys exist before anyone asks: the broker reads the JWKS once at start-up.
+      await brokerKeys.current();
+      await patKeys.current();
       const admin = await users
         .bootstrapAdmin(config.adminEmail, config.adminPassword)
         .catch(async (error: unknown) => {

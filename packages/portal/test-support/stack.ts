@@ -14,6 +14,8 @@ export interface Stack {
   kafkaAdmin: { user: string; password: string } | null;
   portal: PortalProcess;
   kafka: KafkaServer | null;
+  /** Stops and starts the portal on the same data dir and port (as an upgrade or a crash would). */
+  restartPortal(): Promise<void>;
   /** Stops and starts the broker on the same data dir and port (ACLs and topics survive). */
   restartKafka(): Promise<void>;
   stopKafka(): Promise<void>;
@@ -46,19 +48,20 @@ export async function startStack(
   const kafkaAdmin = withKafka
     ? { user: 'streamgate-admin', password: randomBytes(18).toString('base64url') }
     : null;
-  const portal = await startPortalProcess({
-    env: {
-      STREAMGATE_KAFKA_RECONCILE_MS: '5000',
-      ...(kafkaAdmin
-        ? {
-            STREAMGATE_KAFKA_BOOTSTRAP: `127.0.0.1:${kafkaPort}`,
-            STREAMGATE_KAFKA_ADMIN_USER: kafkaAdmin.user,
-            STREAMGATE_KAFKA_ADMIN_PASSWORD: kafkaAdmin.password,
-          }
-        : {}),
-      ...opts.env,
-    },
-  });
+  const portalDir = mkdtempSync(join(tmpdir(), 'streamgate-portal-'));
+  const portalEnv = {
+    STREAMGATE_KAFKA_RECONCILE_MS: '5000',
+    ...(kafkaAdmin
+      ? {
+          STREAMGATE_KAFKA_BOOTSTRAP: `127.0.0.1:${kafkaPort}`,
+          STREAMGATE_KAFKA_ADMIN_USER: kafkaAdmin.user,
+          STREAMGATE_KAFKA_ADMIN_PASSWORD: kafkaAdmin.password,
+        }
+      : {}),
+    ...opts.env,
+  };
+  let portal = await startPortalProcess({ env: portalEnv, dataDir: portalDir });
+  const portalPort = Number(new URL(portal.url).port);
 
   let kafka: KafkaServer | null = null;
   const bootKafka = async () => {
@@ -82,6 +85,7 @@ export async function startStack(
   } catch (error) {
     await portal.stop();
     rmSync(kafkaDir, { recursive: true, force: true });
+    rmSync(portalDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -91,7 +95,13 @@ export async function startStack(
     adminEmail: portal.adminEmail,
     adminPassword: portal.adminPassword,
     kafkaAdmin,
-    portal,
+    get portal() {
+      return portal;
+    },
+    async restartPortal() {
+      await portal.stop();
+      portal = await startPortalProcess({ env: portalEnv, dataDir: portalDir, port: portalPort });
+    },
     get kafka() {
       return kafka;
     },
@@ -105,6 +115,7 @@ export async function startStack(
       await haltKafka();
       await portal.stop();
       rmSync(kafkaDir, { recursive: true, force: true });
+      rmSync(portalDir, { recursive: true, force: true });
     },
   };
 }

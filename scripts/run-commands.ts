@@ -1,0 +1,137 @@
+// `./streamgate up`, `serve` and `kafka`: the stack on embedded defaults, or its parts.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { choosePort } from '../kafka/broker-state.ts';
+import { runKafkaForeground } from '../kafka/cli.ts';
+import { startKafka } from '../kafka/kafka-server.ts';
+import { serve } from '../packages/portal/src/server.ts';
+import { buildWebIfStale } from './web-build.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+interface KafkaAdminCredentials {
+  user: string;
+  password: string;
+}
+
+/**
+ * The portal's Kafka admin (a SCRAM principal) is fixed when the broker's storage is
+ * formatted, so it is generated once and kept beside the broker's data, readable by us alone.
+ */
+function kafkaAdminCredentials(dataDir: string): KafkaAdminCredentials {
+  const path = join(dataDir, 'kafka-admin.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as KafkaAdminCredentials;
+  mkdirSync(dataDir, { recursive: true });
+  const credentials = { user: 'streamgate-admin', password: randomBytes(24).toString('base64url') };
+  writeFileSync(path, `${JSON.stringify(credentials)}\n`, { mode: 0o600 });
+  return credentials;
+}
+
+function dataDirFrom(args: string[]): string {
+  const index = args.indexOf('--data-dir');
+  return resolve(
+    index >= 0 && args[index + 1]
+      ? args[index + 1]!
+      : process.env.STREAMGATE_DATA_DIR || join(root, '.streamgate'),
+  );
+}
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write('\nstreamgate: stopping ...\n');
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+export async function runServe(args: string[]): Promise<void> {
+  const running = await serve(args);
+  onShutdown(running.stop);
+}
+
+export async function runUp(args: string[]): Promise<void> {
+  const dataDir = dataDirFrom(args);
+  process.env.STREAMGATE_DATA_DIR = dataDir;
+  await buildWebIfStale();
+
+  // An existing cluster (STREAMGATE_KAFKA_BOOTSTRAP) replaces the local broker.
+  const external = Boolean(process.env.STREAMGATE_KAFKA_BOOTSTRAP);
+  const kafkaDir = join(dataDir, 'kafka');
+  const admin = external ? null : kafkaAdminCredentials(kafkaDir);
+  let kafkaPort = 0;
+  if (admin) {
+    const wanted = Number(process.env.STREAMGATE_KAFKA_PORT || 9092);
+    kafkaPort = await choosePort('127.0.0.1', wanted, Boolean(process.env.STREAMGATE_KAFKA_PORT));
+    process.env.STREAMGATE_KAFKA_BOOTSTRAP = `127.0.0.1:${kafkaPort}`;
+    process.env.STREAMGATE_KAFKA_ADMIN_USER = admin.user;
+    process.env.STREAMGATE_KAFKA_ADMIN_PASSWORD = admin.password;
+  }
+
+  // The portal first: the broker fetches its JWKS at start-up.
+  const portal = await serve(args);
+  let stopKafka = async () => {};
+  if (admin) {
+    process.stdout.write(
+      'streamgate: starting Kafka (the first run downloads its jars from Maven Central) ...\n',
+    );
+    const kafka = await startKafka({
+      dataDir: kafkaDir,
+      clientPort: kafkaPort,
+      jwksUrl: `${portal.url}/.well-known/jwks.json`,
+      issuer: portal.url,
+      audience: portal.portal.config.brokerAudience,
+      adminUser: admin.user,
+      adminPassword: admin.password,
+    });
+    stopKafka = () => kafka.stop();
+    await portal.portal.kafka.reconcileNow().catch(() => {});
+  }
+  process.stdout.write(
+    [
+      '',
+      `  Portal:     ${portal.url}/ui/`,
+      `  API docs:   ${portal.url}/docs`,
+      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ' (SASL_PLAINTEXT, OAUTHBEARER)'}`,
+      `  Data:       ${dataDir}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  onShutdown(async () => {
+    await stopKafka();
+    await portal.stop();
+  });
+}
+
+export async function runKafka(args: string[]): Promise<void> {
+  const dataDir = dataDirFrom(args);
+  const portalUrl = (
+    process.env.STREAMGATE_PUBLIC_URL || `http://127.0.0.1:${process.env.STREAMGATE_PORT || 8700}`
+  ).replace(/\/+$/, '');
+  const kafkaDir = join(dataDir, 'kafka');
+  const admin = kafkaAdminCredentials(kafkaDir);
+  process.stdout.write(
+    `streamgate: the portal must run at ${portalUrl} with STREAMGATE_KAFKA_ADMIN_USER=${admin.user} and the password in ${join(kafkaDir, 'kafka-admin.json')}\n`,
+  );
+  await runKafkaForeground({
+    dataDir: kafkaDir,
+    clientPort: Number(process.env.STREAMGATE_KAFKA_PORT || 9092),
+    jwksUrl: `${portalUrl}/.well-known/jwks.json`,
+    issuer: portalUrl,
+    audience: process.env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
+    adminUser: admin.user,
+    adminPassword: admin.password,
+  });
+}
