@@ -24,21 +24,27 @@ const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
  * Runs a real portal as its own process (`node packages/portal/src/server.ts`) on a free
  * port, with a fresh data dir unless one is given. Resolves once it listens.
  */
-export async function startPortalProcess(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<PortalProcess> {
+export async function startPortalProcess(
+  opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {},
+): Promise<PortalProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'streamgate-portal-'));
   const ownsDataDir = opts.dataDir === undefined;
   const adminEmail = opts.env?.STREAMGATE_ADMIN_EMAIL ?? 'admin@example.test';
   const adminPassword = opts.env?.STREAMGATE_ADMIN_PASSWORD ?? `pw-${randomBytes(12).toString('hex')}`;
-  const child = spawn(process.execPath, [serverEntry, '--port', String(opts.port ?? 0), '--data-dir', dataDir], {
-    env: {
-      ...process.env,
-      STREAMGATE_LOG_LEVEL: 'info',
-      STREAMGATE_ADMIN_EMAIL: adminEmail,
-      STREAMGATE_ADMIN_PASSWORD: adminPassword,
-      ...opts.env,
+  const child = spawn(
+    process.execPath,
+    [serverEntry, '--port', String(opts.port ?? 0), '--data-dir', dataDir],
+    {
+      env: {
+        ...process.env,
+        STREAMGATE_LOG_LEVEL: 'info',
+        STREAMGATE_ADMIN_EMAIL: adminEmail,
+        STREAMGATE_ADMIN_PASSWORD: adminPassword,
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     output += chunk.toString();

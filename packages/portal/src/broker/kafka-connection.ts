@@ -7,7 +7,6 @@ import { createAclReconciler } from './acl-reconciler.ts';
 import { brokerPrincipalOf } from './broker-principal.ts';
 import {
   createKafkaAdmin,
-  KafkaInvalidTopicError,
   KafkaTopicExistsError,
   KafkaTopicNotFoundError,
   KafkaUnavailableError,

@@ -57,7 +57,14 @@ export function registerOpsRoutes(
     },
     async (_request, reply) => {
       const all: ReadinessCheck[] = [
-        { name: 'database', critical: true, check: async () => (await deps.store.ping(), deps.store.engine) },
+        {
+          name: 'database',
+          critical: true,
+          check: async () => {
+            await deps.store.ping();
+            return deps.store.engine;
+          },
+        },
         ...deps.checks,
       ];
       const checks: Record<string, { ok: boolean; detail?: string }> = {};

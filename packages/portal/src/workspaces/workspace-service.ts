@@ -51,7 +51,7 @@ export interface WorkspaceService {
   ensureWorkspace(workspaceId: string, name: string): Promise<void>;
 }
 
-function toMember(user: UserRecord, workspaceId: string, workspaceRole: Role | null): Member {
+function toMember(user: UserRecord, workspaceRole: Role | null): Member {
   return {
     userId: user.id,
     email: user.email,
@@ -117,7 +117,7 @@ export function createWorkspaceService(deps: {
   const member = async (workspaceId: string, userId: string): Promise<Member> => {
     const user = await store.findUserById(userId);
     if (!user) throw new NotFoundError(`User '${userId}' does not exist.`);
-    return toMember(user, workspaceId, (await store.workspaceRolesOf(userId)).get(workspaceId) ?? null);
+    return toMember(user, (await store.workspaceRolesOf(userId)).get(workspaceId) ?? null);
   };
 
   return {
@@ -155,9 +155,7 @@ export function createWorkspaceService(deps: {
       await findVisible(principal, workspaceId);
       authorize(principal, 'members.read', workspaceId);
       const overrides = await store.listWorkspaceRoles(workspaceId);
-      return (await store.listUsers()).map((user) =>
-        toMember(user, workspaceId, overrides.get(user.id) ?? null),
-      );
+      return (await store.listUsers()).map((user) => toMember(user, overrides.get(user.id) ?? null));
     },
     async setMemberRole(principal, workspaceId, userId, role, address) {
       await findVisible(principal, workspaceId);

@@ -13,7 +13,6 @@ import type {
   StreamingTokenRecord,
   TokenUsageRecord,
   TopicRecord,
-  UserRecord,
   WorkspaceRecord,
 } from '../storage.ts';
 import { sqliteMigrations } from './migrations.ts';
