@@ -8,7 +8,7 @@ import { ApiSession, statusWithBearer } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { DESKTOP, launchBrowser, openPage, PHONE, type TestPage } from './support/browser.ts';
 import { ensureDist } from './support/build.ts';
-import { type PortalProcess, startPortal } from './support/portal.ts';
+import { type PortalUnderTest, startPortal } from './support/portal.ts';
 import { screenshot } from './support/screenshots.ts';
 
 type Tokens = {
@@ -23,7 +23,7 @@ const OTHER_WS = 'e2e-other';
 const VIEWER = { email: 'viewer@e2e.example', password: 'viewer-password-e2e-1', name: 'Vera Viewer' };
 const SERVICE = 'e2e-orders-service';
 
-let portal: PortalProcess;
+let portal: PortalUnderTest;
 let browser: Browser;
 let admin: ApiSession;
 let ui: TestPage;
@@ -271,7 +271,8 @@ describe('Streamgate web UI against the real portal', () => {
       .getByRole('dialog', { name: 'Revoke token?' })
       .getByRole('button', { name: 'Revoke token' })
       .click();
-    await row.waitFor({ state: 'detached' });
+    await row.getByText('Revoked', { exact: true }).waitFor();
+    assert.equal(await row.getByRole('button', { name: 'Revoke e2e-script' }).count(), 0);
     performed.add('pat.revoke');
     assert.equal(await statusWithBearer(portal.url, '/workspaces', token), 401, 'the revoked PAT is refused');
   });
@@ -325,35 +326,86 @@ describe('Streamgate web UI against the real portal', () => {
     await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
   });
 
-  it('lists topics, or says plainly that the broker is unavailable', async () => {
+  it('creates a topic with its configuration, then deletes it', async (t) => {
+    if (!portal.kafka) return t.skip('E2E_KAFKA=0: no broker behind the portal');
     const { page } = ui;
-    const probe = await admin.call('GET', `/${WS}/topics`);
-    await probe.arrayBuffer();
-    if (probe.status === 503) {
-      await page
-        .getByRole('alert')
-        .filter({ hasText: 'Service unavailable' })
-        .getByText('Correlation id')
-        .waitFor();
-      await accessible(page, 'topics (broker down)');
-      await screenshot(page, 'topics-broker-unavailable');
-      return;
-    }
-    assert.equal(probe.status, 200);
-    await accessible(page, 'topics');
+    await page.getByText('No topics yet').waitFor();
+    await accessible(page, 'topics (empty)');
     await page.getByRole('button', { name: 'Create topic' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Create a topic' });
     await dialog.getByLabel('Name').fill('orders');
-    await dialog.getByLabel('Partitions').fill('2');
+    await dialog.getByLabel('Partitions').fill('3');
     await dialog.getByLabel('Replication factor').fill('1');
     await dialog.getByLabel('Retention (minutes)').fill('1440');
+    await dialog.getByRole('combobox', { name: 'Cleanup policy' }).click();
+    await page.getByRole('option', { name: 'Compact', exact: true }).click();
+    await accessible(page, 'create topic dialog');
     await screenshot(page, 'topic-create');
     await dialog.getByRole('button', { name: 'Create topic' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const row = page.getByTestId('topic-row').filter({ hasText: `${WS}-orders` });
-    await row.getByText('Ready').waitFor({ timeout: 60_000 });
     performed.add('topic.create');
+
+    const row = page.getByTestId('topic-row').filter({ hasText: `${WS}-orders` });
+    await row.getByText('Ready', { exact: true }).waitFor({ timeout: 60_000 });
+    await row.getByText('Compact', { exact: true }).waitFor();
+    const topic = await admin.json<{ configuration: { partitions: number; retentionInMinutes: number } }>(
+      'GET',
+      `/${WS}/topics/orders`,
+    );
+    assert.equal(topic.configuration.partitions, 3);
+    assert.equal(topic.configuration.retentionInMinutes, 1440);
+    // A second one, so that the list and the delete are both seen.
+    await page.getByRole('button', { name: 'Create topic' }).first().click();
+    await dialog.getByLabel('Name').fill('payments');
+    await dialog.getByRole('button', { name: 'Create topic' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page
+      .getByTestId('topic-row')
+      .filter({ hasText: `${WS}-payments` })
+      .getByText('Ready', { exact: true })
+      .waitFor({ timeout: 60_000 });
+    await accessible(page, 'topics');
     await screenshot(page, 'topics');
+
+    await page.getByRole('button', { name: 'Delete topic payments' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete topic?' })
+      .getByRole('button', { name: 'Delete topic' })
+      .click();
+    await page
+      .getByTestId('topic-row')
+      .filter({ hasText: `${WS}-payments` })
+      .waitFor({ state: 'detached', timeout: 60_000 });
+    const gone = await admin.call('GET', `/${WS}/topics/payments`);
+    await gone.arrayBuffer();
+    assert.equal(gone.status, 404);
+    performed.add('topic.delete');
+  });
+
+  it('says plainly when the broker is down (503), with the correlation id', async (t) => {
+    if (!portal.kafka) return t.skip('E2E_KAFKA=0: no broker to stop');
+    const { page } = ui;
+    await portal.stopKafka();
+    await page.getByRole('button', { name: 'Create topic' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create a topic' });
+    await dialog.getByLabel('Name').fill('invoices');
+    await dialog.getByRole('button', { name: 'Create topic' }).click();
+    const alert = dialog.getByRole('alert').filter({ hasText: 'Service unavailable' });
+    await alert
+      .getByText('The Kafka broker cannot be reached right now, so no topic can be created')
+      .waitFor();
+    await alert.getByText('Correlation id').waitFor();
+    await accessible(page, 'create topic while the broker is down');
+    await screenshot(page, 'topics-broker-unavailable');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(
+      await page
+        .getByTestId('topic-row')
+        .filter({ hasText: `${WS}-invoices` })
+        .count(),
+      0,
+    );
   });
 
   it('reads every action above back from the audit log', async () => {

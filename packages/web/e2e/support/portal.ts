@@ -1,36 +1,57 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { PORTAL_HELPER } from './paths.ts';
+import { PORTAL_STACK } from './paths.ts';
 
-export type PortalProcess = {
+export type PortalUnderTest = {
   url: string;
   adminEmail: string;
   adminPassword: string;
-  dataDir: string;
+  /** Whether a real Kafka broker runs behind the portal (topics work). */
+  kafka: boolean;
+  /** Stops the broker, so that the UI's "broker unavailable" state can be seen. */
+  stopKafka(): Promise<void>;
   stop(): Promise<void>;
 };
 
-type Helper = { startPortalProcess(opts?: { env?: Record<string, string> }): Promise<PortalProcess> };
+type Stack = {
+  portalUrl: string;
+  kafkaBootstrap: string | null;
+  adminEmail: string;
+  adminPassword: string;
+  stopKafka(): Promise<void>;
+  stop(): Promise<void>;
+};
+type StackModule = { startStack(opts?: { kafka?: boolean; env?: Record<string, string> }): Promise<Stack> };
 
 /**
- * Starts the real portal (packages/portal/test-support/portal-process.ts) on a free port with a
- * fresh data directory. E2E_PORTAL_URL (+ E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD) points the tests
- * at a portal that is already running instead.
+ * Starts the real portal (node packages/portal/src/server.ts, fresh data dir, free port) and a
+ * real Kafka broker through the portal team's stack helper. E2E_KAFKA=0 leaves the broker out.
+ * E2E_PORTAL_URL (+ E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD) points the tests at a portal that is
+ * already running instead.
  */
-export async function startPortal(env: Record<string, string> = {}): Promise<PortalProcess> {
+export async function startPortal(): Promise<PortalUnderTest> {
   const external = process.env.E2E_PORTAL_URL;
   if (external) {
     return {
       url: external.replace(/\/$/, ''),
       adminEmail: process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com',
       adminPassword: process.env.E2E_ADMIN_PASSWORD ?? 'admin-password',
-      dataDir: '',
+      kafka: process.env.E2E_KAFKA !== '0',
+      stopKafka: async () => {},
       stop: async () => {},
     };
   }
-  if (!existsSync(PORTAL_HELPER)) {
-    throw new Error(`The e2e tests run against the real portal, but ${PORTAL_HELPER} does not exist yet.`);
+  if (!existsSync(PORTAL_STACK)) {
+    throw new Error(`The e2e tests run against the real portal, but ${PORTAL_STACK} does not exist.`);
   }
-  const helper = (await import(pathToFileURL(PORTAL_HELPER).href)) as Helper;
-  return helper.startPortalProcess({ env });
+  const { startStack } = (await import(pathToFileURL(PORTAL_STACK).href)) as StackModule;
+  const stack = await startStack({ kafka: process.env.E2E_KAFKA !== '0' });
+  return {
+    url: stack.portalUrl,
+    adminEmail: stack.adminEmail,
+    adminPassword: stack.adminPassword,
+    kafka: stack.kafkaBootstrap !== null,
+    stopKafka: () => stack.stopKafka(),
+    stop: () => stack.stop(),
+  };
 }

@@ -55,6 +55,8 @@ export type Pat = {
   lastUsedAt: string | null;
   workspaces: string[] | null;
   readOnly: boolean;
+  /** Sent by the portal though not in docs/api.md: revoked tokens stay listed. */
+  revokedAt?: string | null;
 };
 
 export type CreatedPat = Pat & { token: string };

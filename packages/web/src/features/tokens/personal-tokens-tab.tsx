@@ -32,14 +32,32 @@ function Scope({ pat }: { pat: Pat }) {
   );
 }
 
+function isActive(pat: Pat): boolean {
+  return !pat.revokedAt && Date.parse(pat.expiresAt) > Date.now();
+}
+
 function Expiry({ pat }: { pat: Pat }) {
-  const expired = Date.parse(pat.expiresAt) <= Date.now();
-  return expired ? (
-    <Badge color="red" variant="light">
-      Expired
-    </Badge>
-  ) : (
-    <DateText value={pat.expiresAt} />
+  if (pat.revokedAt) {
+    return (
+      <Badge color="gray" variant="light" title={`Revoked ${pat.revokedAt}`}>
+        Revoked
+      </Badge>
+    );
+  }
+  if (Date.parse(pat.expiresAt) <= Date.now()) {
+    return (
+      <Badge color="red" variant="light">
+        Expired
+      </Badge>
+    );
+  }
+  return <DateText value={pat.expiresAt} />;
+}
+
+/** Working tokens first (newest first), then revoked and expired ones. */
+function ordered(pats: Pat[]): Pat[] {
+  return [...pats].sort(
+    (a, b) => Number(isActive(b)) - Number(isActive(a)) || Date.parse(b.createdAt) - Date.parse(a.createdAt),
   );
 }
 
@@ -86,8 +104,13 @@ export function PersonalTokensTab() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {pats.data.map((pat) => (
-              <Table.Tr key={pat.id} data-testid="pat-row">
+            {ordered(pats.data).map((pat) => (
+              <Table.Tr
+                key={pat.id}
+                data-testid="pat-row"
+                data-active={isActive(pat)}
+                c={isActive(pat) ? undefined : 'dimmed'}
+              >
                 <Table.Td fw={500}>{pat.name}</Table.Td>
                 <Table.Td>
                   <Scope pat={pat} />
@@ -102,15 +125,17 @@ export function PersonalTokensTab() {
                   <RelativeTime value={pat.lastUsedAt} />
                 </Table.Td>
                 <Table.Td ta="right">
-                  <Button
-                    variant="subtle"
-                    color="red"
-                    size="xs"
-                    onClick={() => setRevoking(pat)}
-                    aria-label={`Revoke ${pat.name}`}
-                  >
-                    Revoke
-                  </Button>
+                  {!pat.revokedAt && (
+                    <Button
+                      variant="subtle"
+                      color="red"
+                      size="xs"
+                      onClick={() => setRevoking(pat)}
+                      aria-label={`Revoke ${pat.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  )}
                 </Table.Td>
               </Table.Tr>
             ))}
