@@ -24,6 +24,8 @@ export interface PortalConfig {
   };
   brokerJwtTtlSeconds: number;
   brokerAudience: string;
+  /** Token endpoint requests per client id (workspace) per minute, per instance. */
+  tokenRequestsPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
 }
@@ -91,6 +93,13 @@ export function loadConfig(
       3600,
     ),
     brokerAudience: env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
+    tokenRequestsPerMinute: integer(
+      'STREAMGATE_TOKEN_REQUESTS_PER_MINUTE',
+      env.STREAMGATE_TOKEN_REQUESTS_PER_MINUTE,
+      1200,
+      1,
+      10_000_000,
+    ),
     trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
     logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
   };

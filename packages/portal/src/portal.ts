@@ -90,7 +90,7 @@ export async function createPortal(
     streamingTokens,
     issuer: brokerJwts,
     ttlSeconds: config.brokerJwtTtlSeconds,
-    requestLimiter: createAttemptLimiter({ limit: 1200, windowMs: 60_000, clock }),
+    requestLimiter: createAttemptLimiter({ limit: config.tokenRequestsPerMinute, windowMs: 60_000, clock }),
     failureLimiter: createAttemptLimiter({ limit: 20, windowMs: 60_000, clock }),
     onMinted: () => metrics.brokerTokensMinted.inc(),
   });
