@@ -27,7 +27,7 @@ export function createBrokerTokenService(deps: {
   streamingTokens: StreamingTokenService;
   issuer: BrokerJwtIssuer;
   ttlSeconds: number;
-  /** All requests per client id: bounds the signing work one workspace can cause. */
+  /** Authenticated requests per client id: bounds the signing work one workspace can cause. */
   requestLimiter: AttemptLimiter;
   /** Failed attempts per client id and address: bounds guessing. */
   failureLimiter: AttemptLimiter;
@@ -48,7 +48,6 @@ export function createBrokerTokenService(deps: {
           429,
           wait,
         );
-      deps.requestLimiter.hit(clientId);
       let principal: Awaited<ReturnType<StreamingTokenService['authenticate']>>;
       try {
         principal = await deps.streamingTokens.authenticate(clientSecret, client);
@@ -70,6 +69,9 @@ export function createBrokerTokenService(deps: {
           401,
         );
       }
+      // Only authenticated requests count here: counting failures would let anyone who knows a
+      // workspace id lock its clients out by sending bad secrets from many addresses.
+      deps.requestLimiter.hit(clientId);
       const { jwt } = await deps.issuer.sign(
         { sub: brokerPrincipalOf(principal.tokenId), workspace_id: principal.workspaceId },
         deps.ttlSeconds,

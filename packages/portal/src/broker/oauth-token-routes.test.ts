@@ -223,6 +223,43 @@ describe('POST /oauth/token', () => {
     assert.equal((await token(basic('rotating', before.token2))).statusCode, 200, 'the promoted token mints');
   });
 
+  it('does not let failed guesses from many addresses lock a workspace out', async () => {
+    await h.createWorkspace('besieged');
+    const pair = await h.streamingTokens('besieged');
+    // 60 addresses × 20 failures: each address stays within its own failure budget.
+    for (let address = 0; address < 60; address++) {
+      for (let i = 0; i < 20; i++) {
+        const response = await token(
+          basic('besieged', generateStreamingToken()),
+          undefined,
+          undefined,
+          `10.8.${address}.1`,
+        );
+        assert.equal(response.statusCode, 401);
+      }
+    }
+    const legit = await token(basic('besieged', pair.token1), undefined, undefined, '10.7.0.1');
+    assert.equal(legit.statusCode, 200, legit.body);
+  });
+
+  it('bounds the signing work of one workspace: over 1200 tokens a minute is slow_down', async () => {
+    await h.createWorkspace('greedy');
+    const pair = await h.streamingTokens('greedy');
+    for (let i = 0; i < 1200; i++) {
+      const response = await token(basic('greedy', pair.token2), undefined, undefined, '10.6.0.1');
+      assert.equal(response.statusCode, 200, `request ${i + 1}`);
+    }
+    const limited = await token(basic('greedy', pair.token2), undefined, undefined, '10.6.0.2');
+    assertOAuthError(limited, 429, 'slow_down');
+    assert.equal(
+      (await token(basic('acme', acme.token1))).statusCode,
+      200,
+      'other workspaces are not affected',
+    );
+    clock.advance(60_000);
+    assert.equal((await token(basic('greedy', pair.token2))).statusCode, 200);
+  });
+
   it('slows a guesser down: 429 slow_down with Retry-After after 20 failures, even for the right secret', async () => {
     await h.createWorkspace('guessed');
     const pair = await h.streamingTokens('guessed');
