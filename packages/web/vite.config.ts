@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 // The portal serves the built app under /ui/ and the API at the root of the same origin. In
 // development every path outside /ui/ is forwarded to a running portal (PORTAL_URL).
-const portal = process.env.PORTAL_URL ?? 'http://127.0.0.1:8080';
+const portal = process.env.PORTAL_URL ?? 'http://127.0.0.1:8700';
 
 export default defineConfig({
   base: '/ui/',

@@ -148,8 +148,14 @@ describe('Streamgate web UI against the real portal', () => {
     assert.ok(seen, 'the portal records which client used Token 1');
 
     await page.reload();
-    await page.getByRole('button', { name: 'Rotate them' }).click();
+    // Keyboard only: focus the link, Enter opens the dialog, Escape closes it, Enter again.
+    await page.getByRole('button', { name: 'Rotate them' }).focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Rotating streaming tokens' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Enter');
     await dialog.getByText('Token 1 is deactivated', { exact: true }).waitFor();
     await dialog.getByText('Token 2 takes its place', { exact: true }).waitFor();
     await dialog.getByText('A new Token 2 is generated.', { exact: true }).waitFor();
@@ -186,8 +192,9 @@ describe('Streamgate web UI against the real portal', () => {
 
     // The dialog now shows the current pair; rotate it for real.
     const current = await tokensViaApi(admin);
-    await dialog.getByLabel(/Type the workspace id/).fill(WS);
-    await dialog.getByRole('button', { name: 'Rotate tokens' }).click();
+    await dialog.getByLabel(/Type the workspace id/).focus();
+    await page.keyboard.type(WS);
+    await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
 
     assert.equal(
@@ -234,6 +241,13 @@ describe('Streamgate web UI against the real portal', () => {
     // A Viewer may not read members: the page says which role is needed.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
     await page.getByText('Only Admins and Managers of this workspace can see its members').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'You do not have access' })
+      .getByText('Only Admins can read the audit log')
+      .waitFor();
+    await accessible(page, 'audit log as Viewer (403)');
     await viewer.context.close();
     assert.deepEqual(viewer.problems, []);
   });
@@ -293,6 +307,19 @@ describe('Streamgate web UI against the real portal', () => {
     await row.getByRole('button', { name: 'Reset to inherited' }).waitFor({ state: 'detached' });
     await row.locator('.mantine-Badge-root', { hasText: 'Viewer' }).waitFor();
     performed.add('member.remove');
+  });
+
+  it('offers a retry when the portal cannot be reached', async () => {
+    const { page } = ui;
+    // The browser loses the connection for this one request; the portal itself is fine.
+    await page.route('**/workspaces/*/members', (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    const alert = page.getByRole('alert').filter({ hasText: 'Cannot reach the portal' });
+    await alert.waitFor();
+    await page.unroute('**/workspaces/*/members');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('member-row').filter({ hasText: VIEWER.email }).waitFor();
+    assert.equal(await alert.count(), 0);
   });
 
   it('shows the .env lines with Token 2 and the client examples', async () => {

@@ -7,6 +7,11 @@ import { SCREENSHOT_DIR } from './paths.ts';
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Let transitions (modals, tabs) settle so that the picture shows the resting state.
+  // Toasts from earlier steps would cover the page: dismiss them for a clean picture.
+  for (const close of await page.getByRole('button', { name: 'Dismiss notification' }).all()) {
+    await close.click({ timeout: 1000 }).catch(() => {});
+  }
+  await page.getByRole('button', { name: 'Dismiss notification' }).first().waitFor({ state: 'detached' });
   await page.evaluate(() => document.fonts.ready);
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });

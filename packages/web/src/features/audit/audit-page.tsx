@@ -1,4 +1,4 @@
-import { Badge, Button, Code, EmptyState, Group, Select, Table, Text, TextInput } from '@mantine/core';
+import { Button, Code, EmptyState, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { IconHistory } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -15,21 +15,37 @@ import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
 
 const ALL = '*';
 
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return value.map(formatValue).join(', ');
+  return Object.entries(value)
+    .map(([k, v]) => `${k} ${formatValue(v)}`)
+    .join(', ');
+}
+
+/** Details as "key: value" lines rather than raw JSON. */
 function Details({ details }: { details: unknown }) {
-  if (details === null || details === undefined) return null;
-  if (typeof details === 'object' && Object.keys(details).length === 0) return null;
-  const text = typeof details === 'string' ? details : JSON.stringify(details);
+  if (details === null || details === undefined || typeof details !== 'object') {
+    return details ? <Text size="xs">{String(details)}</Text> : null;
+  }
+  const entries = Object.entries(details);
+  if (entries.length === 0) return null;
   return (
-    <Code fz="xs" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }}>
-      {text}
-    </Code>
+    <Stack gap={0}>
+      {entries.map(([key, value]) => (
+        <Text key={key} size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {key}: {formatValue(value)}
+        </Text>
+      ))}
+    </Stack>
   );
 }
 
 function actionColor(action: string): string {
-  if (action.endsWith('failed') || action.endsWith('delete') || action.endsWith('revoke')) return 'red';
-  if (action.startsWith('streaming_tokens')) return 'orange';
-  return 'blue';
+  if (action.endsWith('failed') || action.endsWith('delete') || action.endsWith('revoke')) return 'red.9';
+  if (action.startsWith('streaming_tokens')) return 'var(--mantine-color-orange-light-color)';
+  return 'blue.9';
 }
 
 function Row({ entry }: { entry: AuditEntry }) {
@@ -45,9 +61,15 @@ function Row({ entry }: { entry: AuditEntry }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={actionColor(entry.action)} tt="none">
+        <Text
+          size="sm"
+          ff="monospace"
+          fw={600}
+          c={actionColor(entry.action)}
+          style={{ whiteSpace: 'nowrap' }}
+        >
           {entry.action}
-        </Badge>
+        </Text>
       </Table.Td>
       <Table.Td>{entry.workspaceId ?? '—'}</Table.Td>
       <Table.Td>
@@ -114,7 +136,7 @@ export function AuditPage() {
       <>
         <TableScroll minWidth={900} label="Audit entries, newest first">
           <Table verticalSpacing="xs" striped>
-            <Table.Caption>Audit entries, newest first</Table.Caption>
+            <Table.Caption className="sr-only">Audit entries, newest first</Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>When</Table.Th>

@@ -94,7 +94,7 @@ export function MembersPage() {
     body = (
       <TableScroll minWidth={760} label={`Members of workspace ${ws}`}>
         <Table verticalSpacing="sm">
-          <Table.Caption>Members of workspace {ws}</Table.Caption>
+          <Table.Caption className="sr-only">Members of workspace {ws}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Person</Table.Th>

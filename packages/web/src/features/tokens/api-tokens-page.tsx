@@ -1,6 +1,5 @@
 import { Tabs } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconKey, IconUserShield } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
@@ -30,12 +29,8 @@ export function ApiTokensPage({ tab }: { tab: Tab }) {
       />
       <Tabs value={tab} onChange={onChange} keepMounted={false}>
         <Tabs.List mb="lg">
-          <Tabs.Tab value="streaming" leftSection={<IconKey size={16} aria-hidden />}>
-            Streaming Tokens
-          </Tabs.Tab>
-          <Tabs.Tab value="personal" leftSection={<IconUserShield size={16} aria-hidden />}>
-            Personal Access Tokens
-          </Tabs.Tab>
+          <Tabs.Tab value="streaming">Streaming Tokens</Tabs.Tab>
+          <Tabs.Tab value="personal">Personal Access Tokens</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="streaming">
           <StreamingTokensTab />

@@ -90,7 +90,7 @@ export function PersonalTokensTab() {
     body = (
       <TableScroll minWidth={720} label="Your personal access tokens">
         <Table verticalSpacing="sm" highlightOnHover>
-          <Table.Caption>Your personal access tokens</Table.Caption>
+          <Table.Caption className="sr-only">Your personal access tokens</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>

@@ -78,7 +78,7 @@ export function TopicsPage() {
     body = (
       <TableScroll minWidth={860} label={`Topics of workspace ${ws}`}>
         <Table verticalSpacing="sm" highlightOnHover>
-          <Table.Caption>Topics of workspace {ws}</Table.Caption>
+          <Table.Caption className="sr-only">Topics of workspace {ws}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -145,7 +145,7 @@ export function TopicsPage() {
         description={
           <>
             Kafka topics of this workspace. Services reach them with a streaming token; their Kafka names
-            start with <Code>{ws}-</Code>.
+            start with <Code style={{ whiteSpace: 'nowrap' }}>{ws}-</Code>.
           </>
         }
         actions={topics.isSuccess && topics.data.length > 0 ? createButton : undefined}
