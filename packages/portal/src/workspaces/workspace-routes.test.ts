@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bearer, type Caller, type Harness, startHarness } from '../../test-support/portal-harness.ts';
+import { createSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import type { Store } from '../storage/storage.ts';
+import { prefixCollision } from './workspace-id.ts';
 
 describe('workspaces over HTTP', () => {
   let h: Harness;
@@ -268,5 +274,83 @@ describe('workspaces over HTTP', () => {
       assert.equal((await setRole('team', user.userId, 'Owner')).statusCode, 400);
       assert.equal((await h.portal.store.workspaceRolesOf(user.userId)).size, 0);
     });
+  });
+});
+
+/**
+ * Two creations racing, as on two portal instances: both read the list of workspaces before
+ * either has inserted. A store wrapper holds the first `listWorkspaces` calls until all have
+ * arrived, so the interleaving is certain rather than likely.
+ */
+function withListBarrier(store: Store) {
+  let armed = 0;
+  let release: (() => void)[] = [];
+  const wrapped = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === 'listWorkspaces') {
+        return async () => {
+          const result = await target.listWorkspaces();
+          if (armed === 0) return result;
+          armed--;
+          if (armed === 0) {
+            for (const go of release) go();
+            release = [];
+          } else {
+            await new Promise<void>((resolve) => release.push(resolve));
+          }
+          return result;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: wrapped, arm: (callers: number) => (armed = callers) };
+}
+
+describe('workspace creation races', () => {
+  let h: Harness;
+  let barrier: ReturnType<typeof withListBarrier>;
+  let dir: string;
+  const create = async (workspaceId: string) =>
+    h.inject({
+      method: 'POST',
+      url: '/workspaces',
+      headers: (await h.admin()).headers,
+      payload: { workspaceId, name: workspaceId },
+    });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'streamgate-race-'));
+    barrier = withListBarrier(createSqliteStore(join(dir, 'portal.db')));
+    h = await startHarness({ store: barrier.store });
+    await h.admin();
+  });
+  after(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never lets two overlapping ids both exist', async () => {
+    barrier.arm(2);
+    const responses = await Promise.all([create('race'), create('race-prod')]);
+    const statuses = responses.map((r) => r.statusCode);
+    assert.ok(statuses.filter((s) => s === 201).length <= 1, `both created: ${statuses}`);
+    for (const response of responses.filter((r) => r.statusCode !== 201)) {
+      assert.equal(response.statusCode, 400);
+      assert.match(response.json().message, /overlaps/);
+    }
+    const ids = (await h.portal.store.listWorkspaces()).map((w) => w.workspaceId);
+    for (const id of ids) assert.equal(prefixCollision(id, ids), null, `${id} overlaps in ${ids}`);
+    // A refused id leaves no tokens behind.
+    const tokenWorkspaces = new Set((await h.portal.store.listActiveTokens()).map((t) => t.workspaceId));
+    assert.deepEqual([...tokenWorkspaces].sort(), [...ids].sort());
+  });
+
+  it('creates a duplicate id once: one 201, one 409, one token pair', async () => {
+    barrier.arm(2);
+    const responses = await Promise.all([create('twin'), create('twin')]);
+    assert.deepEqual(responses.map((r) => r.statusCode).sort(), [201, 409]);
+    assert.equal((await h.portal.store.listActiveTokens()).filter((t) => t.workspaceId === 'twin').length, 2);
   });
 });

@@ -100,15 +100,22 @@ export function createWorkspaceService(deps: {
       throw new BadRequestError('A workspace name has 1 to 100 characters.');
     const existing = (await store.listWorkspaces()).map((w) => w.workspaceId);
     if (existing.includes(workspaceId)) throw new ConflictError(`Workspace '${workspaceId}' already exists.`);
-    const collision = prefixCollision(workspaceId, existing);
-    if (collision) {
-      throw new BadRequestError(
+    const overlap = (collision: string) =>
+      new BadRequestError(
         `Workspace id '${workspaceId}' overlaps '${collision}': Kafka topics, groups and ACLs are prefixed '{workspaceId}-', so one id must not start with another followed by '-'.`,
       );
-    }
+    const collision = prefixCollision(workspaceId, existing);
+    if (collision) throw overlap(collision);
     const workspace = { workspaceId, name: name.trim(), createdAt: clock.now() };
     if (!(await store.createWorkspace({ workspace, tokens: tokens.newPair(workspaceId) }))) {
       throw new ConflictError(`Workspace '${workspaceId}' already exists.`);
+    }
+    // An overlapping id created meanwhile (another request or instance) passed the same check:
+    // look again now that ours is in, and withdraw ours. Both may withdraw; neither overlap stays.
+    const late = prefixCollision(workspaceId, (await store.listWorkspaces()).map((w) => w.workspaceId));
+    if (late) {
+      await store.deleteWorkspace(workspaceId);
+      throw overlap(late);
     }
     changed();
     return workspace;
