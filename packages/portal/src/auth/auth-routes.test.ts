@@ -83,6 +83,34 @@ describe('auth over HTTP', () => {
       assert.ok(logins.json().entries.length >= 1);
     });
 
+    it('accepts only JSON, so a cross-site form cannot log a browser in (login CSRF)', async () => {
+      const credentials = `email=${encodeURIComponent(h.adminEmail)}&password=${encodeURIComponent(h.adminPassword)}`;
+      const form = await h.inject({
+        method: 'POST',
+        url: '/auth/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        payload: credentials,
+      });
+      assert.equal(form.statusCode, 400);
+      assert.equal(form.json().code, 'PORTAL_BAD_REQUEST');
+      assert.equal(form.cookies.length, 0);
+      const text = await h.inject({
+        method: 'POST',
+        url: '/auth/login',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify({ email: h.adminEmail, password: h.adminPassword }),
+      });
+      assert.equal(text.statusCode, 400);
+      assert.equal(text.cookies.length, 0);
+      const json = await h.inject({
+        method: 'POST',
+        url: '/auth/login',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        payload: JSON.stringify({ email: h.adminEmail, password: h.adminPassword }),
+      });
+      assert.equal(json.statusCode, 200);
+    });
+
     it('validates the body: missing or empty fields are a 400', async () => {
       for (const payload of [
         {},

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { UnauthenticatedError } from '../errors.ts';
+import { BadRequestError, UnauthenticatedError } from '../errors.ts';
 import { principalOf, sessionCookieName } from '../http/request-auth.ts';
 import type { Store, UserRecord } from '../storage/storage.ts';
 import { loginSchema, logoutSchema, meSchema, tokenDetailsSchema } from './auth-schemas.ts';
@@ -23,6 +23,15 @@ export function registerAuthRoutes(
     '/auth/login',
     { schema: loginSchema, config: { auth: 'none' } },
     async (request, reply) => {
+      // A cross-site HTML form posts form-encoded bodies without a CORS preflight: JSON only, so
+      // that no other site can log a browser into an account of its choosing (login CSRF).
+      if (
+        !String(request.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/json')
+      ) {
+        throw new BadRequestError('Send the credentials as application/json.');
+      }
       const { cookieValue, session } = await sessions.login(
         request.body.email,
         request.body.password,
