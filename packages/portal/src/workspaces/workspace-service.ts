@@ -112,7 +112,10 @@ export function createWorkspaceService(deps: {
     }
     // An overlapping id created meanwhile (another request or instance) passed the same check:
     // look again now that ours is in, and withdraw ours. Both may withdraw; neither overlap stays.
-    const late = prefixCollision(workspaceId, (await store.listWorkspaces()).map((w) => w.workspaceId));
+    const late = prefixCollision(
+      workspaceId,
+      (await store.listWorkspaces()).map((w) => w.workspaceId),
+    );
     if (late) {
       await store.deleteWorkspace(workspaceId);
       throw overlap(late);
