@@ -38,6 +38,11 @@ export interface StartKafkaOptions {
   startTimeoutMs?: number;
   /** Echo the broker's console output (WARN and above) to this process's stderr. */
   echoLogs?: boolean;
+  /**
+   * connections.max.reauth.ms: how long a SASL session lasts before the client must
+   * re-authenticate, at most (a JWT's exp shortens it). Default 60000.
+   */
+  reauthMs?: number;
 }
 
 export interface KafkaServer {
@@ -49,7 +54,6 @@ export interface KafkaServer {
   stop(): Promise<void>;
 }
 
-const reauthMs = 60_000;
 const stopGraceMs = 30_000;
 
 export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> {
@@ -81,7 +85,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       issuer: opts.issuer,
       audience: opts.audience,
       adminUser: opts.adminUser,
-      reauthMs,
+      reauthMs: opts.reauthMs ?? 60_000,
     }),
   );
 

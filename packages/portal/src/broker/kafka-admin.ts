@@ -2,6 +2,7 @@
 // Kafka's nested error trees turned into the portal's errors (so a broker outage answers 503) and
 // every call bounded in time (a dead or hung broker fails fast; nothing waits forever).
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import {
   type Acl,
@@ -19,7 +20,14 @@ import {
   NotFoundError,
   PortalError,
 } from '../errors.ts';
-import type { AclBinding, AclOperation, AclPatternType, AclPermission, AclResourceType } from './acl-plan.ts';
+import {
+  type AclBinding,
+  type AclOperation,
+  type AclPatternType,
+  type AclPermission,
+  type AclResourceType,
+  aclKey,
+} from './acl-plan.ts';
 
 export interface KafkaAdminOptions {
   /** `host:port`, or several. */
@@ -221,6 +229,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
           replicas: replicationFactor,
           configs: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
         });
+        await settleMetadata(admin, name, true, Date.now() + operationTimeoutMs / 2);
         return {
           name,
           partitions: created?.partitions ?? partitions,
@@ -234,6 +243,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
       assertTopicName(name);
       return call(async (admin) => {
         await admin.deleteTopics({ topics: [name] });
+        await settleMetadata(admin, name, false, Date.now() + operationTimeoutMs / 2);
       }, name);
     },
 
@@ -249,13 +259,17 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
       call(async (admin) => {
         if (bindings.length === 0) return;
         await admin.createAcls({ creations: bindings.map(toWire) });
+        await settleAcls(admin, bindings, true, Date.now() + operationTimeoutMs / 2);
       }),
 
     deleteAcls: (filters) =>
       call(async (admin) => {
         if (filters.length === 0) return [];
-        const deleted = await admin.deleteAcls({ filters: filters.map(toWireFilter) });
-        return deleted.flatMap((acl) => fromWire(acl) ?? []);
+        const deleted = (await admin.deleteAcls({ filters: filters.map(toWireFilter) })).flatMap(
+          (acl) => fromWire(acl) ?? [],
+        );
+        await settleAcls(admin, deleted, false, Date.now() + operationTimeoutMs / 2);
+        return deleted;
       }),
 
     async close() {
@@ -265,6 +279,41 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
       await old?.close().catch(() => {});
     },
   };
+}
+
+/**
+ * CreateTopics/DeleteTopics answer once the controller committed the change; the broker's metadata
+ * cache follows a moment later. Waiting for it means a client told "created" can produce at once
+ * and a listing right after shows the change. Gives up quietly at the deadline: the change itself
+ * is committed either way.
+ */
+async function settleMetadata(admin: Admin, name: string, present: boolean, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    if ((await admin.listTopics({ includeInternals: false })).includes(name) === present) return;
+    await sleep(100);
+  }
+}
+
+/**
+ * The same for ACLs: the broker's authorizer applies a committed change a moment later. Waiting
+ * means that when a revocation resolves, this broker already refuses the principal's next request,
+ * and that an immediate describeAcls (the reconciler's next run) sees the change.
+ */
+async function settleAcls(
+  admin: Admin,
+  bindings: readonly AclBinding[],
+  present: boolean,
+  deadline: number,
+): Promise<void> {
+  const wanted = new Set(bindings.map(aclKey));
+  while (wanted.size > 0 && Date.now() < deadline) {
+    const resources = await admin.describeAcls({ filter: toWireFilter({}) });
+    const current = new Set(
+      resources.flatMap((r) => r.acls.flatMap((acl) => fromWire({ ...r, ...acl }) ?? [])).map(aclKey),
+    );
+    if ([...wanted].every((key) => current.has(key) === present)) return;
+    await sleep(100);
+  }
 }
 
 function assertTopicName(name: string): void {

@@ -1,0 +1,357 @@
+// The whole broker path against a real Kafka 4 broker started from the Maven jars: the portal's
+// admin (SCRAM) creates topics, the reconciler grants ACLs to streaming-token principals, and
+// clients authenticated with JWTs (OAUTHBEARER, validated against a JWKS) are allowed or refused.
+// Run: node --test kafka/kafka-server.test.ts
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, type TestContext, test } from 'node:test';
+import {
+  Admin,
+  Consumer,
+  MessagesStreamModes,
+  Producer,
+  saslOAuthBearer,
+  stringDeserializers,
+  stringSerializers,
+} from '@platformatic/kafka';
+import type { ActivePrincipal } from '../packages/portal/src/broker/acl-plan.ts';
+import { createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
+import {
+  createKafkaAdmin,
+  type KafkaAdmin,
+  KafkaTopicExistsError,
+  KafkaTopicNotFoundError,
+  KafkaUnavailableError,
+} from '../packages/portal/src/broker/kafka-admin.ts';
+import { type KafkaServer, startKafka } from './kafka-server.ts';
+import { startTestJwks, type TestJwks } from './test-jwks.ts';
+import { eventually, kafkaErrorIds, rejectionOf } from './test-support.ts';
+
+const adminUser = 'streamgate-admin';
+const adminPassword = 'it-admin-password';
+
+describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
+  let dataDir: string;
+  let jwks: TestJwks;
+  let kafka: KafkaServer | null = null;
+  let admin: KafkaAdmin;
+  let active: ActivePrincipal[] = [];
+  const reconcilerLog: string[] = [];
+  let reconciler: ReturnType<typeof createAclReconciler>;
+
+  const start = async (t: { diagnostic(message: string): void }, label: string) => {
+    const started = Date.now();
+    kafka = await startKafka({
+      dataDir,
+      jwksUrl: jwks.url,
+      issuer: jwks.issuer,
+      audience: jwks.audience,
+      adminUser,
+      adminPassword,
+      // Short sessions: clients re-authenticate during the test. (It also bounds how long
+      // @platformatic/kafka's re-auth timers of connections the restart closed keep the process alive.)
+      reauthMs: 10_000,
+    });
+    t.diagnostic(`${label}: broker ready in ${Date.now() - started} ms at ${kafka.bootstrap}`);
+    return kafka;
+  };
+
+  // Clients authenticated as a streaming token; each is closed when its test ends, pass or fail.
+  const oauth = (jwt: string) => ({
+    mechanism: 'OAUTHBEARER' as const,
+    token: async () => jwt,
+    // Without it the client takes Kafka's {"status":"invalid_token"} challenge for success.
+    authBytesValidator: saslOAuthBearer.jwtValidateAuthenticationBytes,
+  });
+  // Default retries: the first consumer group waits for __consumer_offsets to be created and loaded.
+  const common = () => ({ bootstrapBrokers: [kafka!.bootstrap], connectTimeout: 3000 });
+  const producerFor = (
+    t: TestContext,
+    jwt: string,
+    extra: { idempotent?: boolean; transactionalId?: string } = {},
+  ) => {
+    const producer = new Producer({
+      clientId: 'it-producer',
+      sasl: oauth(jwt),
+      serializers: stringSerializers,
+      ...common(),
+      ...extra,
+    });
+    t.after(() => producer.close(true).catch(() => {}));
+    return producer;
+  };
+  const consumerFor = (t: TestContext, jwt: string, groupId: string) => {
+    const consumer = new Consumer({
+      clientId: 'it-consumer',
+      groupId,
+      sasl: oauth(jwt),
+      deserializers: stringDeserializers,
+      maxWaitTime: 500,
+      ...common(),
+    });
+    t.after(() => consumer.close(true).catch(() => {}));
+    return consumer;
+  };
+  const adminAs = (t: TestContext, jwt: string, retries?: number) => {
+    const client = new Admin({
+      clientId: 'it-token-admin',
+      sasl: oauth(jwt),
+      ...common(),
+      ...(retries === undefined ? {} : { retries }),
+    });
+    t.after(() => client.close().catch(() => {}));
+    return client;
+  };
+
+  before(async (t) => {
+    dataDir = await mkdtemp(join(tmpdir(), 'streamgate-kafka-it-'));
+    jwks = await startTestJwks();
+    await start(t, 'first start (formats the data dir)');
+    admin = createKafkaAdmin({
+      bootstrap: kafka!.bootstrap,
+      username: adminUser,
+      password: adminPassword,
+      mechanism: 'SCRAM-SHA-512',
+    });
+    reconciler = createAclReconciler({
+      admin,
+      listActivePrincipals: async () => active,
+      intervalMs: 500,
+      logger: {
+        info: (message, details) => reconcilerLog.push(`info ${message} ${JSON.stringify(details)}`),
+        warn: (message, details) => reconcilerLog.push(`warn ${message} ${JSON.stringify(details)}`),
+      },
+    });
+  });
+
+  after(async (t) => {
+    const started = Date.now();
+    await reconciler?.stop();
+    await admin?.close();
+    t.diagnostic(`clients closed in ${Date.now() - started} ms`);
+    await kafka?.stop();
+    t.diagnostic(`cleanup done in ${Date.now() - started} ms`);
+    await jwks?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('the admin creates and describes topics; duplicates and unknown topics are typed errors', async () => {
+    const created = await admin.createTopic({
+      name: 'ws1-orders',
+      partitions: 2,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' },
+    });
+    assert.deepEqual(
+      { partitions: created.partitions, replicationFactor: created.replicationFactor },
+      { partitions: 2, replicationFactor: 1 },
+    );
+    await admin.createTopic({ name: 'ws2-orders', partitions: 1, replicationFactor: 1 });
+
+    assert.deepEqual(await admin.listTopics(), ['ws1-orders', 'ws2-orders']);
+    assert.deepEqual(await admin.listTopics('ws1-'), ['ws1-orders']);
+    const described = await admin.describeTopic('ws1-orders');
+    assert.deepEqual(described, {
+      name: 'ws1-orders',
+      partitions: 2,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '3600000', 'retention.bytes': '-1', 'cleanup.policy': 'delete' },
+    });
+
+    await assert.rejects(
+      admin.createTopic({ name: 'ws1-orders', partitions: 1, replicationFactor: 1 }),
+      KafkaTopicExistsError,
+    );
+    await assert.rejects(admin.describeTopic('ws1-missing'), KafkaTopicNotFoundError);
+    await assert.rejects(admin.deleteTopic('ws1-missing'), KafkaTopicNotFoundError);
+    await admin.createTopic({ name: 'ws1-scratch', partitions: 1, replicationFactor: 1 });
+    await admin.deleteTopic('ws1-scratch');
+    await eventually('ws1-scratch to disappear', async () =>
+      (await admin.listTopics('ws1-scratch')).length === 0 ? true : undefined,
+    );
+  });
+
+  test('the reconciler grants prefixed ACLs to the active principals, once', async () => {
+    active = [
+      { principal: 'sgt-a', workspaceId: 'ws1' },
+      { principal: 'sgt-b', workspaceId: 'ws2' },
+    ];
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 16, deleted: 0 });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0 });
+    const acls = await admin.describeAcls({ principal: 'User:sgt-a' });
+    assert.equal(acls.length, 8);
+    assert.ok(acls.every((acl) => acl.resourceName === 'ws1-' && acl.patternType === 'PREFIXED'));
+    assert.ok(acls.every((acl) => acl.resourceType !== 'CLUSTER'));
+  });
+
+  test('sgt-a produces and consumes on its own workspace topic', async (t) => {
+    const jwt = jwks.sign('sgt-a');
+    const producer = producerFor(t, jwt, { idempotent: true });
+    await producer.send({ messages: [{ topic: 'ws1-orders', key: 'order-1', value: 'hello from sgt-a' }] });
+
+    const consumer = consumerFor(t, jwt, 'ws1-orders-reader');
+    const stream = await consumer.consume({ topics: ['ws1-orders'], mode: MessagesStreamModes.EARLIEST });
+    let received: string | undefined;
+    for await (const message of stream) {
+      received = message.value;
+      break;
+    }
+    await stream.close();
+    assert.equal(received, 'hello from sgt-a');
+  });
+
+  test('sgt-a may use transactional ids under its own prefix only', async (t) => {
+    const jwt = jwks.sign('sgt-a');
+    // beginTransaction() runs InitProducerId, which checks WRITE on the transactional id.
+    const own = producerFor(t, jwt, { idempotent: true, transactionalId: 'ws1-tx-1' });
+    await own.beginTransaction();
+    // No record is sent in it: @platformatic/kafka 2.12 adds partitions with AddPartitionsToTxn v5,
+    // a broker-to-broker version that needs CLUSTER_ACTION (clients must use v3 or less), so its
+    // transactional sends fail with CLUSTER_AUTHORIZATION_FAILED under least privilege.
+
+    const foreign = producerFor(t, jwt, { idempotent: true, transactionalId: 'ws2-tx-1' });
+    const error = await rejectionOf(foreign.beginTransaction());
+    assert.ok(
+      kafkaErrorIds(error).has('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'),
+      [...kafkaErrorIds(error)].join(),
+    );
+  });
+
+  test('sgt-a is denied on ws2-orders (produce, consume) and does not see it when listing', async (t) => {
+    const jwt = jwks.sign('sgt-a');
+    const produceError = await rejectionOf(
+      producerFor(t, jwt).send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'intrusion' }] }),
+    );
+    assert.ok(
+      kafkaErrorIds(produceError).has('TOPIC_AUTHORIZATION_FAILED'),
+      [...kafkaErrorIds(produceError)].join(),
+    );
+
+    // A group it may use, so that only the topic ACL can be what refuses it.
+    const consumeError = await rejectionOf(
+      consumerFor(t, jwt, 'ws1-sneaky').consume({
+        topics: ['ws2-orders'],
+        mode: MessagesStreamModes.EARLIEST,
+      }),
+    );
+    assert.ok(
+      kafkaErrorIds(consumeError).has('TOPIC_AUTHORIZATION_FAILED'),
+      [...kafkaErrorIds(consumeError)].join(),
+    );
+
+    const groupError = await rejectionOf(
+      consumerFor(t, jwt, 'ws2-group').consume({
+        topics: ['ws1-orders'],
+        mode: MessagesStreamModes.EARLIEST,
+      }),
+    );
+    assert.ok(
+      kafkaErrorIds(groupError).has('GROUP_AUTHORIZATION_FAILED'),
+      [...kafkaErrorIds(groupError)].join(),
+    );
+
+    assert.deepEqual(await adminAs(t, jwt).listTopics(), ['ws1-orders']);
+  });
+
+  test('JWTs signed by an unknown key, or for another audience or issuer, are refused', async (t) => {
+    for (const [label, jwt] of [
+      ['unknown key', jwks.signWithUnknownKey('sgt-a')],
+      ['wrong audience', jwks.sign('sgt-a', { aud: 'not-kafka' })],
+      ['wrong issuer', jwks.sign('sgt-a', { iss: 'http://127.0.0.1:1' })],
+      ['expired', jwks.sign('sgt-a', { expiresInMs: -120_000 })],
+    ] as const) {
+      // No retries: a refused token is wrapped in a (retriable) NetworkError by the client.
+      const error = await rejectionOf(adminAs(t, jwt, 0).listTopics());
+      const ids = kafkaErrorIds(error);
+      assert.ok(
+        ids.has('PLT_KFK_AUTHENTICATION') || ids.has('SASL_AUTHENTICATION_FAILED'),
+        `${label}: ${[...ids].join()}`,
+      );
+    }
+  });
+
+  test('removing sgt-a from the active tokens makes its next produce fail, on the same connection', async (t) => {
+    const jwt = jwks.sign('sgt-a');
+    const producer = producerFor(t, jwt);
+    await producer.send({ messages: [{ topic: 'ws1-orders', key: 'before', value: 'still allowed' }] });
+
+    active = active.filter((p) => p.principal !== 'sgt-a');
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 8 });
+
+    const error = await eventually('the revoked producer to be refused', async () => {
+      try {
+        await producer.send({ messages: [{ topic: 'ws1-orders', key: 'after', value: 'must be refused' }] });
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    });
+    assert.ok(kafkaErrorIds(error).has('TOPIC_AUTHORIZATION_FAILED'), [...kafkaErrorIds(error)].join());
+    // sgt-b (another workspace's token) is untouched.
+    assert.equal((await admin.describeAcls({ principal: 'User:sgt-b' })).length, 8);
+  });
+
+  test('after a restart topics and ACLs survive, and the reconciler converges once the broker is back', async (t) => {
+    const stopping = Date.now();
+    await kafka!.stop();
+    t.diagnostic(`broker stopped in ${Date.now() - stopping} ms`);
+    kafka = null;
+
+    // While the broker is down: a rotation happens (sgt-c replaces sgt-b). The timer-driven
+    // reconciler fails, records it, and keeps going.
+    active = [{ principal: 'sgt-c', workspaceId: 'ws2' }];
+    await assert.rejects(reconciler.reconcileNow(), KafkaUnavailableError);
+    assert.ok(reconciler.lastError instanceof KafkaUnavailableError);
+    reconciler.start();
+    await eventually('a failed tick to be logged', async () =>
+      reconcilerLog.some((line) => line.startsWith('warn Kafka ACL reconciliation failed'))
+        ? true
+        : undefined,
+    );
+
+    const server = await start(t, 'restart (same data dir)');
+    const restartedAt = new Date();
+    await eventually('the reconciler to converge after the restart', async () =>
+      reconciler.lastError === null && (reconciler.lastReconciledAt ?? new Date(0)) >= restartedAt
+        ? true
+        : undefined,
+    );
+    await reconciler.stop();
+    for (const line of reconcilerLog.filter((l) => l.startsWith('info')).slice(-3))
+      t.diagnostic(`reconciler: ${line}`);
+
+    assert.deepEqual(await admin.listTopics(), ['ws1-orders', 'ws2-orders']);
+    // DescribeAcls is served from the broker's metadata image, which trails the controller's
+    // commit by a moment (seconds on a loaded machine): poll rather than read once.
+    await eventually('the ACLs to show only sgt-c', async () => {
+      const principals = new Set((await admin.describeAcls()).map((acl) => acl.principal));
+      return principals.size === 1 && principals.has('User:sgt-c') ? true : undefined;
+    });
+
+    // The records written before the restart are still there.
+    const superuser = new Admin({
+      clientId: 'it-offsets',
+      sasl: { mechanism: 'SCRAM-SHA-512', username: adminUser, password: adminPassword },
+      ...common(),
+    });
+    t.after(() => superuser.close().catch(() => {}));
+    const [offsets] = await superuser.listOffsets({
+      topics: [
+        {
+          name: 'ws1-orders',
+          partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+        },
+      ],
+    });
+    const records = (offsets?.partitions ?? []).reduce((sum, p) => sum + p.offset, 0n);
+    assert.ok(records >= 2n, `ws1-orders holds ${records} records`);
+
+    // The new ws2 token works and sees only its workspace.
+    const jwt = jwks.sign('sgt-c');
+    assert.deepEqual(await adminAs(t, jwt).listTopics(), ['ws2-orders']);
+    await producerFor(t, jwt).send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'after restart' }] });
+    assert.equal(server.adminUser, adminUser);
+  });
+});
