@@ -40,7 +40,10 @@ type Results = Record<string, number[]>;
 const results: Results = {};
 let recording = false;
 const record = (name: string, count: number, ms: number) => {
-  if (recording) (results[name] ??= []).push((count / ms) * 1000);
+  if (recording) {
+    results[name] ??= [];
+    results[name].push((count / ms) * 1000);
+  }
   console.error(`  ${name}: ${Math.round((count / ms) * 1000).toLocaleString()} /s`);
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
