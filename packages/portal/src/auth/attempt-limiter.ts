@@ -21,11 +21,13 @@ export function createAttemptLimiter(opts: {
   const hits = new Map<string, number[]>();
   const maxKeys = opts.maxKeys ?? 100_000;
 
+  // Per key, the times of at most the last `limit` hits, oldest first: all a decision needs,
+  // so a check costs O(1) amortised however busy the key is (the token endpoint is hot).
   const recent = (key: string): number[] => {
     const cutoff = opts.clock.now().getTime() - opts.windowMs;
-    const kept = (hits.get(key) ?? []).filter((at) => at > cutoff);
+    const kept = hits.get(key) ?? [];
+    while (kept.length > 0 && kept[0]! <= cutoff) kept.shift();
     if (kept.length === 0) hits.delete(key);
-    else hits.set(key, kept);
     return kept;
   };
 
@@ -44,6 +46,7 @@ export function createAttemptLimiter(opts: {
       }
       const kept = recent(key);
       kept.push(opts.clock.now().getTime());
+      if (kept.length > opts.limit) kept.shift();
       hits.set(key, kept);
     },
     reset(key) {
