@@ -63,6 +63,8 @@ export async function runServe(args: string[]): Promise<void> {
 export async function runUp(args: string[]): Promise<void> {
   const dataDir = dataDirFrom(args);
   process.env.STREAMGATE_DATA_DIR = dataDir;
+  // A terminal, not a log shipper: warnings and errors only, unless asked otherwise.
+  process.env.STREAMGATE_LOG_LEVEL ??= 'warn';
   await buildWebIfStale();
 
   // An existing cluster (STREAMGATE_KAFKA_BOOTSTRAP) replaces the local broker.

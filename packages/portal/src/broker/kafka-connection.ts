@@ -85,11 +85,8 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     topicBroker: (): TopicBroker | null => topicBroker,
     /** After a rotation or a workspace change: converge now, without making the caller wait. */
     reconcileSoon() {
-      reconciler
-        .reconcileNow()
-        .catch((error: unknown) =>
-          deps.logger.warn({ err: error }, 'ACL reconciliation failed; it is retried'),
-        );
+      // The reconciler logs its own failures and retries on its timer.
+      reconciler.reconcileNow().catch(() => {});
     },
     reconcileNow: () => reconciler.reconcileNow(),
     readinessChecks: [
