@@ -3,21 +3,10 @@
 // clients authenticated with JWTs (OAUTHBEARER, validated against a JWKS) are allowed or refused.
 // Run: node --test kafka/kafka-server.test.ts
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import {
-  Admin,
-  Consumer,
-  MessagesStreamModes,
-  Producer,
-  saslOAuthBearer,
-  stringDeserializers,
-  stringSerializers,
-} from '@platformatic/kafka';
+import { after, before, describe, test } from 'node:test';
+import { Admin, MessagesStreamModes } from '@platformatic/kafka';
 import type { ActivePrincipal } from '../packages/portal/src/broker/acl-plan.ts';
-import { createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
+import { type AclReconciler, createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
 import {
   createKafkaAdmin,
   type KafkaAdmin,
@@ -25,94 +14,29 @@ import {
   KafkaTopicNotFoundError,
   KafkaUnavailableError,
 } from '../packages/portal/src/broker/kafka-admin.ts';
-import { type KafkaServer, startKafka } from './kafka-server.ts';
-import { startTestJwks, type TestJwks } from './test-jwks.ts';
+import { startTestBroker, type TestBroker } from './test-broker.ts';
+import { tokenClients } from './test-clients.ts';
 import { eventually, kafkaErrorIds, rejectionOf } from './test-support.ts';
 
-const adminUser = 'streamgate-admin';
-const adminPassword = 'it-admin-password';
-
 describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
-  let dataDir: string;
-  let jwks: TestJwks;
-  let kafka: KafkaServer | null = null;
+  let broker: TestBroker;
   let admin: KafkaAdmin;
+  let reconciler: AclReconciler;
   let active: ActivePrincipal[] = [];
   const reconcilerLog: string[] = [];
-  let reconciler: ReturnType<typeof createAclReconciler>;
-
-  const start = async (t: { diagnostic(message: string): void }, label: string) => {
-    const started = Date.now();
-    kafka = await startKafka({
-      dataDir,
-      jwksUrl: jwks.url,
-      issuer: jwks.issuer,
-      audience: jwks.audience,
-      adminUser,
-      adminPassword,
-      // Short sessions: clients re-authenticate during the test. (It also bounds how long
-      // @platformatic/kafka's re-auth timers of connections the restart closed keep the process alive.)
-      reauthMs: 10_000,
-    });
-    t.diagnostic(`${label}: broker ready in ${Date.now() - started} ms at ${kafka.bootstrap}`);
-    return kafka;
-  };
-
-  // Clients authenticated as a streaming token; each is closed when its test ends, pass or fail.
-  const oauth = (jwt: string) => ({
-    mechanism: 'OAUTHBEARER' as const,
-    token: async () => jwt,
-    // Without it the client takes Kafka's {"status":"invalid_token"} challenge for success.
-    authBytesValidator: saslOAuthBearer.jwtValidateAuthenticationBytes,
-  });
-  // Default retries: the first consumer group waits for __consumer_offsets to be created and loaded.
-  const common = () => ({ bootstrapBrokers: [kafka!.bootstrap], connectTimeout: 3000 });
-  const producerFor = (
-    t: TestContext,
-    jwt: string,
-    extra: { idempotent?: boolean; transactionalId?: string } = {},
-  ) => {
-    const producer = new Producer({
-      clientId: 'it-producer',
-      sasl: oauth(jwt),
-      serializers: stringSerializers,
-      ...common(),
-      ...extra,
-    });
-    t.after(() => producer.close(true).catch(() => {}));
-    return producer;
-  };
-  const consumerFor = (t: TestContext, jwt: string, groupId: string) => {
-    const consumer = new Consumer({
-      clientId: 'it-consumer',
-      groupId,
-      sasl: oauth(jwt),
-      deserializers: stringDeserializers,
-      maxWaitTime: 500,
-      ...common(),
-    });
-    t.after(() => consumer.close(true).catch(() => {}));
-    return consumer;
-  };
-  const adminAs = (t: TestContext, jwt: string, retries?: number) => {
-    const client = new Admin({
-      clientId: 'it-token-admin',
-      sasl: oauth(jwt),
-      ...common(),
-      ...(retries === undefined ? {} : { retries }),
-    });
-    t.after(() => client.close().catch(() => {}));
-    return client;
-  };
+  const clients = tokenClients(() => broker.server.bootstrap);
+  const sign = (sub: string, overrides?: Parameters<TestBroker['jwks']['sign']>[1]) =>
+    broker.jwks.sign(sub, overrides);
 
   before(async (t) => {
-    dataDir = await mkdtemp(join(tmpdir(), 'streamgate-kafka-it-'));
-    jwks = await startTestJwks();
-    await start(t, 'first start (formats the data dir)');
+    broker = await startTestBroker();
+    t.diagnostic(
+      `first start (jars, format, JVM, readiness): ${broker.firstStartMs} ms at ${broker.server.bootstrap}`,
+    );
     admin = createKafkaAdmin({
-      bootstrap: kafka!.bootstrap,
-      username: adminUser,
-      password: adminPassword,
+      bootstrap: broker.server.bootstrap,
+      username: broker.adminUser,
+      password: broker.adminPassword,
       mechanism: 'SCRAM-SHA-512',
     });
     reconciler = createAclReconciler({
@@ -126,15 +50,10 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
     });
   });
 
-  after(async (t) => {
-    const started = Date.now();
+  after(async () => {
     await reconciler?.stop();
     await admin?.close();
-    t.diagnostic(`clients closed in ${Date.now() - started} ms`);
-    await kafka?.stop();
-    t.diagnostic(`cleanup done in ${Date.now() - started} ms`);
-    await jwks?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await broker?.close();
   });
 
   test('the admin creates and describes topics; duplicates and unknown topics are typed errors', async () => {
@@ -187,11 +106,11 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
   });
 
   test('sgt-a produces and consumes on its own workspace topic', async (t) => {
-    const jwt = jwks.sign('sgt-a');
-    const producer = producerFor(t, jwt, { idempotent: true });
+    const jwt = sign('sgt-a');
+    const producer = clients.producer(t, jwt, { idempotent: true });
     await producer.send({ messages: [{ topic: 'ws1-orders', key: 'order-1', value: 'hello from sgt-a' }] });
 
-    const consumer = consumerFor(t, jwt, 'ws1-orders-reader');
+    const consumer = clients.consumer(t, jwt, 'ws1-orders-reader');
     const stream = await consumer.consume({ topics: ['ws1-orders'], mode: MessagesStreamModes.EARLIEST });
     let received: string | undefined;
     for await (const message of stream) {
@@ -203,15 +122,15 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
   });
 
   test('sgt-a may use transactional ids under its own prefix only', async (t) => {
-    const jwt = jwks.sign('sgt-a');
+    const jwt = sign('sgt-a');
     // beginTransaction() runs InitProducerId, which checks WRITE on the transactional id.
-    const own = producerFor(t, jwt, { idempotent: true, transactionalId: 'ws1-tx-1' });
+    const own = clients.producer(t, jwt, { idempotent: true, transactionalId: 'ws1-tx-1' });
     await own.beginTransaction();
     // No record is sent in it: @platformatic/kafka 2.12 adds partitions with AddPartitionsToTxn v5,
     // a broker-to-broker version that needs CLUSTER_ACTION (clients must use v3 or less), so its
     // transactional sends fail with CLUSTER_AUTHORIZATION_FAILED under least privilege.
 
-    const foreign = producerFor(t, jwt, { idempotent: true, transactionalId: 'ws2-tx-1' });
+    const foreign = clients.producer(t, jwt, { idempotent: true, transactionalId: 'ws2-tx-1' });
     const error = await rejectionOf(foreign.beginTransaction());
     assert.ok(
       kafkaErrorIds(error).has('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'),
@@ -220,9 +139,9 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
   });
 
   test('sgt-a is denied on ws2-orders (produce, consume) and does not see it when listing', async (t) => {
-    const jwt = jwks.sign('sgt-a');
+    const jwt = sign('sgt-a');
     const produceError = await rejectionOf(
-      producerFor(t, jwt).send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'intrusion' }] }),
+      clients.producer(t, jwt).send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'intrusion' }] }),
     );
     assert.ok(
       kafkaErrorIds(produceError).has('TOPIC_AUTHORIZATION_FAILED'),
@@ -231,7 +150,7 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
 
     // A group it may use, so that only the topic ACL can be what refuses it.
     const consumeError = await rejectionOf(
-      consumerFor(t, jwt, 'ws1-sneaky').consume({
+      clients.consumer(t, jwt, 'ws1-sneaky').consume({
         topics: ['ws2-orders'],
         mode: MessagesStreamModes.EARLIEST,
       }),
@@ -242,7 +161,7 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
     );
 
     const groupError = await rejectionOf(
-      consumerFor(t, jwt, 'ws2-group').consume({
+      clients.consumer(t, jwt, 'ws2-group').consume({
         topics: ['ws1-orders'],
         mode: MessagesStreamModes.EARLIEST,
       }),
@@ -252,18 +171,18 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
       [...kafkaErrorIds(groupError)].join(),
     );
 
-    assert.deepEqual(await adminAs(t, jwt).listTopics(), ['ws1-orders']);
+    assert.deepEqual(await clients.admin(t, jwt).listTopics(), ['ws1-orders']);
   });
 
   test('JWTs signed by an unknown key, or for another audience or issuer, are refused', async (t) => {
     for (const [label, jwt] of [
-      ['unknown key', jwks.signWithUnknownKey('sgt-a')],
-      ['wrong audience', jwks.sign('sgt-a', { aud: 'not-kafka' })],
-      ['wrong issuer', jwks.sign('sgt-a', { iss: 'http://127.0.0.1:1' })],
-      ['expired', jwks.sign('sgt-a', { expiresInMs: -120_000 })],
+      ['unknown key', broker.jwks.signWithUnknownKey('sgt-a')],
+      ['wrong audience', sign('sgt-a', { aud: 'not-kafka' })],
+      ['wrong issuer', sign('sgt-a', { iss: 'http://127.0.0.1:1' })],
+      ['expired', sign('sgt-a', { expiresInMs: -120_000 })],
     ] as const) {
       // No retries: a refused token is wrapped in a (retriable) NetworkError by the client.
-      const error = await rejectionOf(adminAs(t, jwt, 0).listTopics());
+      const error = await rejectionOf(clients.admin(t, jwt, 0).listTopics());
       const ids = kafkaErrorIds(error);
       assert.ok(
         ids.has('PLT_KFK_AUTHENTICATION') || ids.has('SASL_AUTHENTICATION_FAILED'),
@@ -273,8 +192,8 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
   });
 
   test('removing sgt-a from the active tokens makes its next produce fail, on the same connection', async (t) => {
-    const jwt = jwks.sign('sgt-a');
-    const producer = producerFor(t, jwt);
+    const jwt = sign('sgt-a');
+    const producer = clients.producer(t, jwt);
     await producer.send({ messages: [{ topic: 'ws1-orders', key: 'before', value: 'still allowed' }] });
 
     active = active.filter((p) => p.principal !== 'sgt-a');
@@ -295,9 +214,8 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
 
   test('after a restart topics and ACLs survive, and the reconciler converges once the broker is back', async (t) => {
     const stopping = Date.now();
-    await kafka!.stop();
+    await broker.stopBroker();
     t.diagnostic(`broker stopped in ${Date.now() - stopping} ms`);
-    kafka = null;
 
     // While the broker is down: a rotation happens (sgt-c replaces sgt-b). The timer-driven
     // reconciler fails, records it, and keeps going.
@@ -311,7 +229,7 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
         : undefined,
     );
 
-    const server = await start(t, 'restart (same data dir)');
+    t.diagnostic(`restart on the same data dir: ${await broker.startBroker()} ms`);
     const restartedAt = new Date();
     await eventually('the reconciler to converge after the restart', async () =>
       reconciler.lastError === null && (reconciler.lastReconciledAt ?? new Date(0)) >= restartedAt
@@ -323,8 +241,8 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
       t.diagnostic(`reconciler: ${line}`);
 
     assert.deepEqual(await admin.listTopics(), ['ws1-orders', 'ws2-orders']);
-    // DescribeAcls is served from the broker's metadata image, which trails the controller's
-    // commit by a moment (seconds on a loaded machine): poll rather than read once.
+    // DescribeAcls is served from the broker's metadata image, which trails the controller's commit
+    // by a moment (seconds on a loaded machine); the admin waits for that, but only up to a bound.
     await eventually('the ACLs to show only sgt-c', async () => {
       const principals = new Set((await admin.describeAcls()).map((acl) => acl.principal));
       return principals.size === 1 && principals.has('User:sgt-c') ? true : undefined;
@@ -333,8 +251,8 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
     // The records written before the restart are still there.
     const superuser = new Admin({
       clientId: 'it-offsets',
-      sasl: { mechanism: 'SCRAM-SHA-512', username: adminUser, password: adminPassword },
-      ...common(),
+      bootstrapBrokers: [broker.server.bootstrap],
+      sasl: { mechanism: 'SCRAM-SHA-512', username: broker.adminUser, password: broker.adminPassword },
     });
     t.after(() => superuser.close().catch(() => {}));
     const [offsets] = await superuser.listOffsets({
@@ -349,9 +267,10 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
     assert.ok(records >= 2n, `ws1-orders holds ${records} records`);
 
     // The new ws2 token works and sees only its workspace.
-    const jwt = jwks.sign('sgt-c');
-    assert.deepEqual(await adminAs(t, jwt).listTopics(), ['ws2-orders']);
-    await producerFor(t, jwt).send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'after restart' }] });
-    assert.equal(server.adminUser, adminUser);
+    const jwt = sign('sgt-c');
+    assert.deepEqual(await clients.admin(t, jwt).listTopics(), ['ws2-orders']);
+    await clients
+      .producer(t, jwt)
+      .send({ messages: [{ topic: 'ws2-orders', key: 'k', value: 'after restart' }] });
   });
 });
