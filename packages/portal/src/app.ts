@@ -46,7 +46,8 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     trustProxy: portal.config.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // No type coercion: `{"workspaceId": 42}` is a client's mistake, not the workspace "42".
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     routerOptions: { maxParamLength: 300 },
     // Bad URLs (broken percent-encoding, over-long segments) answer in the portal's error shape too.
     frameworkErrors: (error, request, reply) => {
@@ -56,7 +57,6 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
   });
 
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 8 * 1024 });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -133,7 +133,11 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     registerAuditRoutes(api, { auditReader: portal.auditReader });
     registerOpsRoutes(api, { store: portal.store, metrics: portal.metrics, checks: portal.readinessChecks });
     registerJwksRoutes(api, { brokerKeys: portal.brokerKeys });
-    registerOAuthTokenRoutes(api, { brokerTokens: portal.brokerTokens });
+    // Form bodies are the token endpoint's alone (RFC 6749); every other route takes JSON.
+    await api.register(async (oauth) => {
+      await oauth.register(formbody, { bodyLimit: 8 * 1024 });
+      registerOAuthTokenRoutes(oauth, { brokerTokens: portal.brokerTokens });
+    });
     registerLibrdkafkaRoutes(api, { connection: portal.brokerConnection });
     registerTopicRoutes(api, { topics: portal.topics });
   });

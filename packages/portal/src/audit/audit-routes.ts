@@ -17,7 +17,7 @@ const auditSchema = {
       actor: { type: 'string', maxLength: 254 },
       action: { type: 'string', enum: [...auditActions] },
       before: { type: 'string', maxLength: 64 },
-      limit: { type: 'integer', minimum: 1, maximum: 200 },
+      limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1 to 200' },
     },
   },
   response: {
@@ -72,8 +72,16 @@ const entryJson = (entry: AuditRecord) => ({
 });
 
 export function registerAuditRoutes(app: FastifyInstance, deps: { auditReader: AuditReader }): void {
-  app.get<{ Querystring: AuditFilter }>('/audit', { schema: auditSchema }, async (request) => {
-    const { entries, nextBefore } = await deps.auditReader.read(principalOf(request), request.query);
-    return { entries: entries.map(entryJson), nextBefore };
-  });
+  app.get<{ Querystring: Omit<AuditFilter, 'limit'> & { limit?: string } }>(
+    '/audit',
+    { schema: auditSchema },
+    async (request) => {
+      const { limit, ...filter } = request.query;
+      const { entries, nextBefore } = await deps.auditReader.read(principalOf(request), {
+        ...filter,
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+      });
+      return { entries: entries.map(entryJson), nextBefore };
+    },
+  );
 }
