@@ -3,8 +3,9 @@
 // costs one hash of a small file.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const kafkaDir = dirname(fileURLToPath(import.meta.url));
@@ -20,22 +21,39 @@ export async function ensureKafkaJars(): Promise<string> {
     .digest('hex');
   if (await isCurrent(libsDir, pomHash)) return libsDir;
 
-  // Copy into a private directory and swap it in, so a concurrent starter never sees a half-filled
-  // libs dir, and an interrupted download never leaves a stamp next to missing jars.
-  const staging = `${libsDir}.staging-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  // One fetcher at a time (test files run in parallel): the others wait, then find the stamp. The
+  // lock lives inside the git-ignored libs dir; Java's `libs/*` classpath only picks up *.jar.
+  await mkdir(libsDir, { recursive: true });
+  const lockName = '.fetch-lock';
+  const release = await lock(join(libsDir, lockName));
   try {
-    await runMaven(staging);
-    await writeFile(join(staging, stampName), `${pomHash}\n`);
-    await rm(libsDir, { recursive: true, force: true });
-    await rename(staging, libsDir);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    // Another process may have won the race to the same result.
     if (await isCurrent(libsDir, pomHash)) return libsDir;
-    throw error;
+    // Start empty (jars of an older pom must not stay on the classpath); the stamp is written
+    // last, so an interrupted fetch is simply redone next time.
+    for (const entry of await readdir(libsDir)) {
+      if (entry !== lockName) await rm(join(libsDir, entry), { recursive: true, force: true });
+    }
+    await runMaven(libsDir);
+    await writeFile(join(libsDir, stampName), `${pomHash}\n`);
+    return libsDir;
+  } finally {
+    await release();
   }
-  return libsDir;
+}
+
+/** A lock directory; one left behind by a killed process is taken over after ten minutes. */
+async function lock(path: string): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      await mkdir(path);
+      return () => rm(path, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (await stat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 10 * 60_000) await rm(path, { recursive: true, force: true });
+      else await sleep(500);
+    }
+  }
 }
 
 async function isCurrent(dir: string, pomHash: string): Promise<boolean> {

@@ -15,7 +15,7 @@ import {
 } from './broker-state.ts';
 import { type JavaProcess, runJava } from './java-process.ts';
 import { ensureKafkaJars, log4jConfigPath } from './kafka-jars.ts';
-import { scramFormatArgument } from './scram-credential.ts';
+import { assertAdminCredentials, scramFormatArgument } from './scram-credential.ts';
 
 export interface StartKafkaOptions {
   /** Holds the partitions, the metadata log, logs/ and the ports; reuse it to keep data across restarts. */
@@ -61,6 +61,8 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
   const heapMb = opts.heapMb ?? 512;
   if (!Number.isInteger(heapMb) || heapMb < 128) throw new TypeError('heapMb must be an integer >= 128.');
   if (!/^https?:\/\//.test(opts.jwksUrl)) throw new TypeError('jwksUrl must be an http(s) URL.');
+  if (!opts.issuer || !opts.audience) throw new TypeError('issuer and audience are required.');
+  assertAdminCredentials(opts.adminUser, opts.adminPassword);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
 
   const dataDir = resolve(opts.dataDir);

@@ -11,11 +11,19 @@ const iterations = 8192;
  * keeps the plain password out of the process list.
  */
 export function scramFormatArgument(user: string, password: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(user)) {
-    throw new TypeError('The Kafka admin user name may only contain letters, digits, ".", "_" and "-".');
-  }
-  if (password.length === 0) throw new TypeError('The Kafka admin password must not be empty.');
+  assertAdminCredentials(user, password);
   const salt = randomBytes(32);
   const salted = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, 64, 'sha512');
   return `SCRAM-SHA-512=[name=${user},salt=${salt.toString('base64')},saltedpassword=${salted.toString('base64')},iterations=${iterations}]`;
+}
+
+/**
+ * The user name also lands in `super.users` (`;`-separated) and in the `--add-scram` argument
+ * (`,`-separated), so it is restricted to characters neither can misread.
+ */
+export function assertAdminCredentials(user: string, password: string): void {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(user)) {
+    throw new TypeError('The Kafka admin user name may only contain letters, digits, ".", "_" and "-".');
+  }
+  if (password.length === 0) throw new TypeError('The Kafka admin password must not be empty.');
 }
