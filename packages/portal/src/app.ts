@@ -12,6 +12,7 @@ import { registerOAuthTokenRoutes } from './broker/oauth-token-routes.ts';
 import { NotFoundError, PortalError } from './errors.ts';
 import { handleError } from './http/error-handler.ts';
 import { registerAuthentication } from './http/request-auth.ts';
+import { registerSigningKeyRoutes } from './keys/signing-key-routes.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
 import { registerPatRoutes } from './pats/pat-routes.ts';
 import type { Portal } from './portal.ts';
@@ -133,6 +134,10 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     registerAuditRoutes(api, { auditReader: portal.auditReader });
     registerOpsRoutes(api, { store: portal.store, metrics: portal.metrics, checks: portal.readinessChecks });
     registerJwksRoutes(api, { brokerKeys: portal.brokerKeys });
+    registerSigningKeyRoutes(api, {
+      rings: { pat: portal.patKeys, broker: portal.brokerKeys },
+      audit: portal.audit,
+    });
     // Form bodies are the token endpoint's alone (RFC 6749); every other route takes JSON.
     await api.register(async (oauth) => {
       await oauth.register(formbody, { bodyLimit: 8 * 1024 });

@@ -19,6 +19,7 @@ export const auditActions = [
   'workspace.delete',
   'topic.create',
   'topic.delete',
+  'signing_key.rotate',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -36,6 +36,9 @@ export function createSigningKeyRing(deps: {
   const { store, box, clock, purpose } = deps;
   const cache = new Map<string, SigningKey>();
   let signer: SigningKey | null = null;
+  let signerCheckedAt = 0;
+  // Another instance may have rotated: look for a newer key now and then, not per signature.
+  const signerRecheckMs = 60_000;
 
   const open = (record: SigningKeyRecord): SigningKey => {
     const cached = cache.get(record.kid);
@@ -77,7 +80,11 @@ export function createSigningKeyRing(deps: {
 
   return {
     async current() {
-      signer ??= (await newestActive()) ?? (await create());
+      const now = clock.now().getTime();
+      if (!signer || now - signerCheckedAt > signerRecheckMs) {
+        signer = (await newestActive()) ?? (await create());
+        signerCheckedAt = now;
+      }
       return signer;
     },
     async byKid(kid) {
@@ -93,6 +100,7 @@ export function createSigningKeyRing(deps: {
     },
     async rotate() {
       signer = await create();
+      signerCheckedAt = clock.now().getTime();
       return signer;
     },
   };

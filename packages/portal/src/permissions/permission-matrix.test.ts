@@ -196,6 +196,11 @@ const routes: RouteCase[] = [
     expect: row(403, { admin: 'ok', patFull: 'ok' }),
   },
   {
+    name: 'POST /signing-keys/rotate',
+    request: async () => ({ method: 'POST', url: '/signing-keys/rotate', payload: { purpose: 'broker' } }),
+    expect: row(403, { admin: 'ok', patFull: 'ok' }),
+  },
+  {
     name: 'GET /workspaces/{ws}/members',
     request: async () => ({ method: 'GET', url: `/workspaces/${ws}/members` }),
     expect: row(403, {

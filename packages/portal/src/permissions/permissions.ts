@@ -22,6 +22,7 @@ const actions = {
   'users.read': { scope: 'organisation', minimum: 'Admin', streaming: false, write: false },
   'users.write': { scope: 'organisation', minimum: 'Admin', streaming: false, write: true },
   'organisationAudit.read': { scope: 'organisation', minimum: 'Admin', streaming: false, write: false },
+  'signingKeys.rotate': { scope: 'organisation', minimum: 'Admin', streaming: false, write: true },
   'profile.read': { scope: 'self', minimum: null, streaming: false, write: false },
   'profile.write': { scope: 'self', minimum: null, streaming: false, write: true },
 } as const satisfies Record<
@@ -122,6 +123,7 @@ const descriptions: Record<Action, string> = {
   'users.read': 'list users',
   'users.write': 'manage users',
   'organisationAudit.read': 'read the organisation audit log',
+  'signingKeys.rotate': 'rotate signing keys',
   'profile.read': 'read personal access tokens',
   'profile.write': 'manage personal access tokens',
 };
