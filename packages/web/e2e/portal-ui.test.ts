@@ -2,7 +2,7 @@
 // The flows share one portal and run in order: each step builds on what the previous one did,
 // and the last one reads all of it back from the audit log.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiSession, statusWithBearer } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
@@ -19,7 +19,7 @@ type Tokens = {
 };
 
 const WS = 'e2e-demo';
-const OTHER_WS = 'e2e-other';
+let OTHER_WS = '';
 const VIEWER = { email: 'viewer@e2e.example', password: 'viewer-password-e2e-1', name: 'Vera Viewer' };
 const SERVICE = 'e2e-orders-service';
 
@@ -57,16 +57,23 @@ describe('Streamgate web UI against the real portal', () => {
     browser = await launchBrowser();
     admin = await ApiSession.login(portal.url, portal.adminEmail, portal.adminPassword);
     const existing = await admin.json<{ workspaceId: string }[]>('GET', '/workspaces');
-    for (const [workspaceId, name] of [
-      [WS, 'E2E demo'],
-      [OTHER_WS, 'E2E other'],
-    ]) {
-      if (!existing.some((w) => w.workspaceId === workspaceId)) {
-        await admin.json('POST', '/workspaces', { workspaceId, name });
-      }
-    }
+    assert.ok(existing[0], 'a fresh portal starts with a workspace');
+    assert.ok(!existing.some((w) => w.workspaceId === WS), 'the tests need a fresh portal');
+    OTHER_WS = existing[0].workspaceId;
     await admin.json('POST', '/users', { ...VIEWER, role: 'Viewer' });
     ui = await openPage(browser, portal.url, DESKTOP);
+  });
+
+  // A failed step may leave a dialog open; close it so that the next step starts clean.
+  afterEach(async () => {
+    for (let i = 0; i < 3 && (await ui?.page.getByRole('dialog').count()) > 0; i++) {
+      await ui.page.keyboard.press('Escape');
+      await ui.page
+        .getByRole('dialog')
+        .first()
+        .waitFor({ state: 'hidden', timeout: 2000 })
+        .catch(() => {});
+    }
   });
 
   after(async () => {
@@ -90,22 +97,51 @@ describe('Streamgate web UI against the real portal', () => {
     performed.add('auth.login_failed');
   });
 
-  it('logs in and lands in the app shell with the workspace switcher', async () => {
+  it('logs in, lands in a workspace and creates another one from the navigation', async () => {
     const { page } = ui;
     await logIn(page, portal.adminEmail, portal.adminPassword);
-    await page.waitForURL(/\/ui\/[a-z0-9-]+\/settings\/tokens$/);
-    await page.goto(`/ui/${WS}/settings/tokens`);
-    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topics' }).waitFor();
-    const switcher = page.getByRole('combobox', { name: 'Workspace' });
-    assert.match(await switcher.inputValue(), new RegExp(WS));
-    // Switching keeps the section: tokens of the other workspace, then back.
-    await switcher.click();
-    await page.getByRole('option', { name: new RegExp(OTHER_WS) }).click();
+    // The first workspace the admin can see (a fresh portal has one).
     await page.waitForURL(new RegExp(`/ui/${OTHER_WS}/settings/tokens$`));
-    await switcher.click();
-    await page.getByRole('option', { name: new RegExp(WS) }).click();
+    await page.getByRole('button', { name: 'New workspace' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a workspace' });
+    await dialog.getByLabel('Name').fill('E2E demo');
+    assert.equal(
+      await dialog.getByLabel('Workspace id').inputValue(),
+      WS,
+      'the id is suggested from the name',
+    );
+    await accessible(page, 'create workspace dialog');
+    await screenshot(page, 'workspace-create');
+    await dialog.getByRole('button', { name: 'Create workspace' }).click();
     await page.waitForURL(new RegExp(`/ui/${WS}/settings/tokens$`));
+    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
+    performed.add('workspace.create');
+  });
+
+  it('switches workspace and keeps the section', async () => {
+    const { page } = ui;
+    const switcher = page.getByRole('combobox', { name: 'Workspace' });
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Local development' })
+      .click();
+    await page.waitForURL(new RegExp(`/ui/${WS}/local-development$`));
+    await switcher.click();
+    await page.getByRole('option', { name: new RegExp(`\\(${OTHER_WS}\\)$`) }).click();
+    await page.waitForURL(new RegExp(`/ui/${OTHER_WS}/local-development$`));
+    // The switcher shows the workspace of the address.
+    await page
+      .getByRole('combobox', { name: 'Workspace' })
+      .and(page.locator(`[value$="(${OTHER_WS})"]`))
+      .waitFor();
+    await switcher.click();
+    await page.getByRole('option', { name: new RegExp(`\\(${WS}\\)$`) }).click();
+    await page.waitForURL(new RegExp(`/ui/${WS}/local-development$`));
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'APIs and tokens' })
+      .click();
+    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
     performed.add('streaming_tokens.view');
   });
 
@@ -174,6 +210,8 @@ describe('Streamgate web UI against the real portal', () => {
   it('explains a lost race (409) and refreshes, then rotates as Admin', async () => {
     const { page } = ui;
     const dialog = page.getByRole('dialog', { name: 'Rotating streaming tokens' });
+    await page.getByRole('button', { name: 'Rotate them' }).click();
+    await dialog.waitFor();
     // Someone else rotates while the dialog is open.
     const stale = await admin.call('GET', `/workspaces/${WS}/streaming-tokens`);
     const etag = stale.headers.get('etag');
@@ -289,6 +327,45 @@ describe('Streamgate web UI against the real portal', () => {
     assert.equal(await row.getByRole('button', { name: 'Revoke e2e-script' }).count(), 0);
     performed.add('pat.revoke');
     assert.equal(await statusWithBearer(portal.url, '/workspaces', token), 401, 'the revoked PAT is refused');
+  });
+
+  it('narrows a PAT to one workspace with a custom expiry date', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a personal access token' });
+    await dialog.getByLabel('Name').fill('e2e-narrow');
+    await dialog.getByText('Custom date').click();
+    await dialog.getByLabel('Expiry date').click();
+    // Next month, the 15th: within a year whatever today is.
+    const now = new Date();
+    const target = new Date(now.getFullYear(), now.getMonth() + 1, 15);
+    const label = `15 ${target.toLocaleString('en-GB', { month: 'long' })} ${target.getFullYear()}`;
+    await page.getByRole('button', { name: 'Next month' }).click();
+    await accessible(page, 'custom expiry calendar');
+    await page.getByRole('button', { name: label, exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Workspaces' }).click();
+    await page.getByRole('option', { name: WS, exact: true }).click();
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Generate token' }).click();
+    const created = page.getByRole('dialog', { name: 'Token generated' });
+    const token = await created.getByTestId('new-pat-value').inputValue();
+    await created.getByRole('button', { name: 'I have copied it' }).click();
+
+    const pats = await admin.json<{ name: string; workspaces: string[] | null; expiresAt: string }[]>(
+      'GET',
+      '/profile/tokens',
+    );
+    const pat = pats.find((p) => p.name === 'e2e-narrow');
+    assert.deepEqual(pat?.workspaces, [WS]);
+    const expires = new Date(pat!.expiresAt);
+    assert.equal(
+      expires.getUTCDate() === 15 || expires.getUTCDate() === 16,
+      true,
+      `expires on the 15th (${pat!.expiresAt})`,
+    );
+    assert.equal(await statusWithBearer(portal.url, `/workspaces/${WS}`, token), 200);
+    const other = await statusWithBearer(portal.url, `/workspaces/${OTHER_WS}`, token);
+    assert.ok(other === 403 || other === 404, `the PAT does not reach ${OTHER_WS} (${other})`);
   });
 
   it('changes a member role in place and resets it to the inherited one', async () => {

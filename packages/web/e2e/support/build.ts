@@ -1,12 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { WEB_DIR } from './paths.ts';
 
-/** The portal serves packages/web/dist; build it once if it is not there. */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
+}
+
+/** The portal serves packages/web/dist: build it when it is missing or older than the sources. */
 export function ensureDist(): void {
-  if (existsSync(join(WEB_DIR, 'dist', 'index.html')) && !process.env.E2E_REBUILD) return;
+  const built = join(WEB_DIR, 'dist', 'index.html');
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']
+    .map((name) => join(WEB_DIR, name))
+    .filter((path) => existsSync(path));
+  const fresh = existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest));
+  if (fresh && !process.env.E2E_REBUILD) return;
   const require = createRequire(join(WEB_DIR, 'package.json'));
   const vite = join(require.resolve('vite/package.json'), '..', 'bin', 'vite.js');
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {

@@ -1,9 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
-import { getJson } from './client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getJson, send } from './client.ts';
 import type { Workspace } from './types.ts';
 
 export const workspacesKey = ['workspaces'] as const;
 
 export function useWorkspaces() {
   return useQuery({ queryKey: workspacesKey, queryFn: () => getJson<Workspace[]>('/workspaces') });
+}
+
+export function useCreateWorkspace() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { workspaceId: string; name: string }) =>
+      send<Workspace>('POST', '/workspaces', { body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: workspacesKey }),
+  });
 }

@@ -1,6 +1,9 @@
-import { AppShell, Box, Burger, Divider, Group, ScrollArea, Text } from '@mantine/core';
+import { AppShell, Box, Burger, Button, Divider, Group, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconPlus } from '@tabler/icons-react';
 import { Outlet, useParams } from 'react-router';
+import { useSession } from '../auth/use-session.ts';
+import { CreateWorkspaceDialog } from './create-workspace-dialog.tsx';
 import { Logo } from './logo.tsx';
 import { NavLinks } from './nav-links.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -9,6 +12,8 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { ws } = useParams();
+  const isAdmin = useSession().data?.user.role === 'Admin';
+  const [creating, { open: openCreate, close: closeCreate }] = useDisclosure(false);
   // On phones the collapsed navigation is only moved off screen: keep it out of the tab order.
   const phone = useMediaQuery('(max-width: 47.99em)');
 
@@ -38,6 +43,18 @@ export function AppLayout() {
       <AppShell.Navbar p="md" id="main-navigation" aria-label="Navigation" inert={phone && !opened}>
         <AppShell.Section>
           <WorkspaceSwitcher onSwitched={close} />
+          {isAdmin && (
+            <Button
+              variant="subtle"
+              size="xs"
+              mt={6}
+              px={4}
+              leftSection={<IconPlus size={14} aria-hidden />}
+              onClick={openCreate}
+            >
+              New workspace
+            </Button>
+          )}
         </AppShell.Section>
         <Divider my="md" />
         <AppShell.Section grow component={ScrollArea}>
@@ -50,6 +67,7 @@ export function AppLayout() {
           )}
         </AppShell.Section>
       </AppShell.Navbar>
+      <CreateWorkspaceDialog opened={creating} onClose={closeCreate} />
       <AppShell.Main>
         <Box maw={1100} mx="auto">
           <Outlet />

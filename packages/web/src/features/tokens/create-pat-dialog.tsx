@@ -150,6 +150,16 @@ export function CreatePatDialog({ opened, onClose }: { opened: boolean; onClose:
                   minDate={dayjs().add(1, 'day').format('YYYY-MM-DD')}
                   maxDate={dayjs(maxCustomDate()).format('YYYY-MM-DD')}
                   valueFormat="D MMMM YYYY"
+                  hideOutsideDates
+                  weekendDays={[]}
+                  ariaLabels={{
+                    nextMonth: 'Next month',
+                    previousMonth: 'Previous month',
+                    nextYear: 'Next year',
+                    previousYear: 'Previous year',
+                    nextDecade: 'Next decade',
+                    previousDecade: 'Previous decade',
+                  }}
                   error={dateError}
                   clearable
                 />
