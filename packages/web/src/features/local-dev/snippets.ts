@@ -19,12 +19,10 @@ const client = new QuixStreamingClient();
 const producer = await client.getTopicProducer('orders');
 const stream = producer.createStream();
 
-await stream.timeseries.buffer
-  .addTimestamp(new Date())
-  .addValue('speed', 42)
-  .publish();
+stream.timeseries.buffer.addTimestamp(new Date()).addValue('speed', 42).publish();
 
-await producer.close();
+await stream.close(); // flushes, then ends the stream
+await client.close();
 `;
 
 export const PYTHON_EXAMPLE = `# pip install quixstreams
