@@ -88,7 +88,9 @@ def produce(topic_name):
                 value=value,
                 headers=list(serializer.extra_headers.items()) or None,
             )
-        producer.flush(30)
+        remaining = producer.flush(60)
+    if remaining:
+        raise SystemExit(f"{remaining} messages were not delivered within 60 s")
     print("produced", flush=True)
 
 
@@ -99,7 +101,9 @@ def produce_json(topic_name, count):
         for i in range(count):
             message = topic.serialize(key=f"k{i % 3}", value={"n": i})
             producer.produce(topic=topic.name, key=message.key, value=message.value)
-        producer.flush(30)
+        remaining = producer.flush(60)
+    if remaining:
+        raise SystemExit(f"{remaining} of {count} messages were not delivered within 60 s")
     print("produced", count, flush=True)
 
 
