@@ -50,7 +50,7 @@ function actionColor(action: string): string {
 
 function Row({ entry }: { entry: AuditEntry }) {
   return (
-    <Table.Tr data-testid="audit-row" data-action={entry.action}>
+    <Table.Tr data-testid="audit-row" data-action={entry.action} data-id={entry.id}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
       </Table.Td>
