@@ -1,0 +1,100 @@
+// pats create / list / revoke against a real portal process.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runCli, startTestPortal, type TestPortal, tempConfigHome } from '../../test-support/cli-harness.ts';
+
+let portal: TestPortal;
+let env: Record<string, string>;
+const home = tempConfigHome();
+before(async () => {
+  portal = await startTestPortal();
+  await portal.createWorkspace('acme');
+  const pat = await portal.createPat({ name: 'pats tests' });
+  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
+});
+after(async () => {
+  await portal.stop();
+  home.remove();
+});
+const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli(args, { configHome: home.dir, env: { ...env, ...extraEnv } });
+
+let created: { id: string; token: string };
+
+test('pats create prints the token alone on stdout, with a note on stderr', async () => {
+  const run = await cli([
+    'pats',
+    'create',
+    '--name',
+    'ci deploy',
+    '--expires',
+    '30d',
+    '--workspace',
+    'acme',
+    '--read-only',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^sgp_\S+\n$/);
+  const token = run.stdout.trim();
+  assert.match(
+    run.stderr,
+    /Created personal access token 'ci deploy' \(pat-\S+; expires .*; workspaces: acme \(read-only\)\)\./,
+  );
+  assert.match(run.stderr, /It will not be shown again: store it now\./);
+  assert.ok(!run.stderr.includes(token));
+
+  const details = await portal.api('GET', '/auth/token/details', { token });
+  assert.equal(details.status, 200);
+  assert.deepEqual(details.body.workspaces, ['acme']);
+  assert.equal(details.body.readOnly, true);
+  const expiresInDays = (Date.parse(details.body.expiresAt) - Date.now()) / 86_400_000;
+  assert.ok(expiresInDays > 29 && expiresInDays <= 30, String(expiresInDays));
+  created = { id: details.body.tokenId, token };
+});
+
+test('pats create with an ISO date', async () => {
+  const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  const run = await cli(['pats', 'create', '--name', 'dated', '--expires', date, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const body = JSON.parse(run.stdout);
+  assert.equal(body.expiresAt, `${date}T00:00:00.000Z`);
+  assert.match(body.token, /^sgp_/);
+});
+
+test('the portal’s limits come back as its message (exit 1)', async () => {
+  const run = await cli(['pats', 'create', '--name', 'forever', '--expires', '800d']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /error: A personal access token lives at most one year\./);
+  assert.equal(run.stdout, '');
+});
+
+test('pats list shows the tokens without their values', async () => {
+  const run = await cli(['pats', 'list']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^ID +NAME +STATUS +EXPIRES +LAST USED +WORKSPACES\n/);
+  assert.match(run.stdout, new RegExp(`${created.id} +ci deploy +active +.* acme \\(read-only\\)`));
+  assert.ok(!run.stdout.includes(created.token));
+  const json = JSON.parse((await cli(['pats', 'list', '--json'])).stdout);
+  assert.ok(json.some((pat: { id: string }) => pat.id === created.id));
+  assert.ok(!JSON.stringify(json).includes('sgp_'));
+});
+
+test('pats revoke: the token is refused at once and listed as revoked', async () => {
+  const run = await cli(['pats', 'revoke', created.id]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, `Revoked personal access token ${created.id}.\n`);
+  const reply = await portal.api('GET', '/workspaces', { token: created.token });
+  assert.equal(reply.status, 401);
+  assert.equal(reply.body.code, 'PORTAL_TOKEN_REVOKED');
+  assert.match((await cli(['pats', 'list'])).stdout, new RegExp(`${created.id} +ci deploy +revoked `));
+});
+
+test('a read-only token cannot create tokens: the server’s 403 message, exit 1', async () => {
+  const readOnly = await portal.createPat({ name: 'ro', readOnly: true });
+  const run = await cli(['pats', 'create', '--name', 'x', '--expires', '1d'], {
+    STREAMGATE_TOKEN: readOnly.token,
+  });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: .+\n {2}\(HTTP 403, PORTAL_FORBIDDEN; correlation id [\w-]+\)\n$/);
+  assert.ok(!run.stderr.includes(readOnly.token));
+});

@@ -1,0 +1,58 @@
+import type { CreatedPat } from '../api-types.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../errors.ts';
+import { parseExpiry } from '../expiry.ts';
+import { formatDate } from '../format.ts';
+import { patScope } from '../pat-display.ts';
+
+export const patsCreate: Command = {
+  path: ['pats', 'create'],
+  summary: 'Create a personal access token; prints it once, alone on stdout.',
+  details: [
+    'The token never expires later than a year from now, and never has more power than you have.',
+    'A narrowed or read-only token cannot manage personal access tokens itself.',
+  ],
+  args: [],
+  options: {
+    name: { type: 'string', required: true, placeholder: '<name>', description: 'What it is for.' },
+    expires: {
+      type: 'string',
+      required: true,
+      placeholder: '<30d|date>',
+      description: 'A number of days (30d) or an ISO date or date-time (2026-03-01 is 00:00 UTC).',
+    },
+    workspace: {
+      type: 'string',
+      multiple: true,
+      placeholder: '<ws>',
+      description: 'Only this workspace (default: all of yours).',
+    },
+    'read-only': { type: 'boolean', description: 'Reads only.' },
+  },
+  examples: [
+    'streamgate-cli pats create --name ci-deploy --expires 30d --workspace acme > pat.txt',
+    'streamgate-cli pats create --name dashboards --expires 2026-06-30 --read-only',
+  ],
+  async run(context, { values, usage }) {
+    const name = values.requiredString('name');
+    const expiry = parseExpiry(values.requiredString('expires'), context.io.now());
+    if ('problem' in expiry) throw new UsageError(expiry.problem, usage);
+    const workspaces = values.strings('workspace').map((ws) => ws.trim());
+    if (workspaces.some((ws) => ws.length === 0)) throw new UsageError('--workspace is empty.', usage);
+
+    const { body } = await (await context.api()).request<CreatedPat>('POST', '/profile/tokens', {
+      json: {
+        name,
+        expiresAt: expiry.expiresAt.toISOString(),
+        ...(workspaces.length > 0 ? { workspaces } : {}),
+        ...(values.flag('read-only') ? { readOnly: true } : {}),
+      },
+    });
+    if (context.json) context.printJson(body);
+    else context.print(body.token);
+    context.note(
+      `Created personal access token '${body.name}' (${body.id}; expires ${formatDate(body.expiresAt)}; workspaces: ${patScope(body)}).` +
+        '\nIt will not be shown again: store it now.',
+    );
+  },
+};
