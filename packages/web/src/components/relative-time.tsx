@@ -1,6 +1,7 @@
 import { Tooltip } from '@mantine/core';
 import dayjs from 'dayjs';
 import relativeTime from 'dayjs/plugin/relativeTime';
+import { useEffect, useState } from 'react';
 
 dayjs.extend(relativeTime);
 

@@ -1,9 +1,11 @@
-import { Table } from '@mantine/core';
+import { Box, Table } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
 /**
- * A table that scrolls sideways on narrow screens. The scrolling region is focusable and named,
- * so keyboard users can scroll it too.
+ * A table that fits any screen. On phones each row becomes a stacked block whose cells are
+ * labelled by their `data-label` (see styles.css); elsewhere a table that is too wide scrolls
+ * sideways in a focusable, named region, so keyboard users can scroll it too.
  */
 export function TableScroll({
   minWidth,
@@ -14,6 +16,14 @@ export function TableScroll({
   label: string;
   children: ReactNode;
 }) {
+  const phone = useMediaQuery('(max-width: 47.99em)');
+  if (phone) {
+    return (
+      <Box className="stack-on-phone" role="region" aria-label={label}>
+        {children}
+      </Box>
+    );
+  }
   return (
     <Table.ScrollContainer minWidth={minWidth} type="native" tabIndex={0} role="region" aria-label={label}>
       {children}

@@ -51,16 +51,16 @@ function actionColor(action: string): string {
 function Row({ entry }: { entry: AuditEntry }) {
   return (
     <Table.Tr data-testid="audit-row" data-action={entry.action} data-id={entry.id}>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+      <Table.Td data-label="When" style={{ whiteSpace: 'nowrap' }}>
         <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Actor">
         <Text size="sm">{entry.actor.label}</Text>
         <Text size="xs" c="dimmed">
           {entry.actor.kind}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Action">
         <Text
           size="sm"
           ff="monospace"
@@ -71,8 +71,8 @@ function Row({ entry }: { entry: AuditEntry }) {
           {entry.action}
         </Text>
       </Table.Td>
-      <Table.Td>{entry.workspaceId ?? '—'}</Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Workspace">{entry.workspaceId ?? '—'}</Table.Td>
+      <Table.Td data-label="Target">
         {entry.target && (
           <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
             {entry.target}
@@ -80,7 +80,7 @@ function Row({ entry }: { entry: AuditEntry }) {
         )}
         <Details details={entry.details} />
       </Table.Td>
-      <Table.Td>{entry.address ? <Code fz="xs">{entry.address}</Code> : '—'}</Table.Td>
+      <Table.Td data-label="Address">{entry.address ? <Code fz="xs">{entry.address}</Code> : '—'}</Table.Td>
     </Table.Tr>
   );
 }

@@ -106,7 +106,7 @@ export function MembersPage() {
           <Table.Tbody>
             {members.data.map((m) => (
               <Table.Tr key={m.userId} data-testid="member-row">
-                <Table.Td>
+                <Table.Td data-label="Person">
                   <Text size="sm" fw={500}>
                     {m.name || m.email}
                     {m.userId === me?.id && (
@@ -122,11 +122,11 @@ export function MembersPage() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{m.organisationRole}</Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Organisation role">{m.organisationRole}</Table.Td>
+                <Table.Td data-label="Role here">
                   <RoleCell ws={ws} member={m} canChange={canChange} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Effective">
                   <Badge variant="light" color={m.effectiveRole === 'None' ? 'gray' : 'blue'}>
                     {m.effectiveRole}
                   </Badge>

@@ -6,6 +6,7 @@ export const WORKSPACE_ID_MAX = 64;
 export function suggestWorkspaceId(name: string): string {
   return name
     .normalize('NFKD')
+    .replace(/\p{Mn}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -111,17 +111,19 @@ export function PersonalTokensTab() {
                 data-active={isActive(pat)}
                 c={isActive(pat) ? undefined : 'dimmed'}
               >
-                <Table.Td fw={500}>{pat.name}</Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Name" fw={500}>
+                  {pat.name}
+                </Table.Td>
+                <Table.Td data-label="Scope">
                   <Scope pat={pat} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Created">
                   <DateText value={pat.createdAt} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Expires">
                   <Expiry pat={pat} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td data-label="Last used">
                   <RelativeTime value={pat.lastUsedAt} />
                 </Table.Td>
                 <Table.Td ta="right">

@@ -23,7 +23,7 @@ import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { mask, SecretField } from '../../components/secret-field.tsx';
 import { ClientsTable } from './clients-table.tsx';
-import { RECENT_USE_DAYS, recentClientsOf, usedRecently } from './token-usage.ts';
+import { RECENT_USE_DAYS, recentClientsOf, usageOf } from './token-usage.ts';
 
 type Props = { ws: string; data: StreamingTokensWithEtag; opened: boolean; onClose: () => void };
 
@@ -49,19 +49,24 @@ function TokenSummary({ label, token, fate }: { label: string; token: StreamingT
 }
 
 function Token1Usage({ token }: { token: StreamingToken }) {
-  if (usedRecently(token)) {
+  const usage = usageOf(token);
+  if (usage === 'active' || usage === 'recent') {
     const clients = recentClientsOf(token);
     return (
       <Alert
-        color="red"
-        variant="filled"
+        color={usage === 'active' ? 'red' : 'orange'}
+        variant={usage === 'active' ? 'filled' : 'light'}
         icon={<IconAlertTriangle aria-hidden />}
-        title="Token 1 is in use"
+        title={
+          usage === 'active' ? 'Token 1 is in use' : `Token 1 was used in the last ${RECENT_USE_DAYS} days`
+        }
         role="alert"
       >
         <Text size="sm" mb="xs">
-          Token 1 was used <RelativeTime value={token.lastUsedAt} />. These clients will be refused as soon as
-          you rotate, until they are given the new token:
+          Token 1 was last used <RelativeTime value={token.lastUsedAt} />.{' '}
+          {usage === 'active'
+            ? 'These clients will be refused as soon as you rotate, until they are given the new token:'
+            : 'If these clients still run, they will be refused after the rotation:'}
         </Text>
         <Paper p="sm" radius="sm" c="var(--mantine-color-text)">
           <ClientsTable clients={clients} caption="Clients that break when Token 1 is deactivated" />
@@ -69,18 +74,26 @@ function Token1Usage({ token }: { token: StreamingToken }) {
       </Alert>
     );
   }
-  if (token.lastUsedAt) {
+  if (usage === 'idle') {
     return (
-      <Alert color="teal" icon={<IconCircleCheck aria-hidden />} title="Token 1 has not been used recently">
+      <Alert
+        color="teal"
+        icon={<IconCircleCheck aria-hidden />}
+        title="Safe to rotate: Token 1 is not in use"
+      >
         Nothing used Token 1 in the last {RECENT_USE_DAYS} days (last use{' '}
         <RelativeTime value={token.lastUsedAt} />
-        ). Rotating is safe unless a job that runs less often still uses it.
+        ). Only a job that runs less often than that could still depend on it.
       </Alert>
     );
   }
   return (
-    <Alert color="teal" icon={<IconCircleCheck aria-hidden />} title="Safe to rotate">
-      Token 1 has never been used. Rotating breaks nothing.
+    <Alert
+      color="teal"
+      icon={<IconCircleCheck aria-hidden />}
+      title="Safe to rotate: Token 1 has never been used"
+    >
+      Nothing has ever used Token 1, so rotating breaks nothing.
     </Alert>
   );
 }
@@ -206,7 +219,13 @@ export function RotateDialog({ ws, data, opened, onClose }: Props) {
               possible.
             </Alert>
           )}
-          {rotate.isError && !lostRace && <ApiErrorAlert error={rotate.error} />}
+          {rotate.isError && !lostRace && (
+            <ApiErrorAlert
+              error={rotate.error}
+              title="The tokens were not rotated"
+              forbidden="Only Admins of this workspace can rotate streaming tokens."
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Cancel

@@ -3,6 +3,23 @@ import type { StreamingToken } from '../../api/types.ts';
 import { formatDateTime, RelativeTime } from '../../components/relative-time.tsx';
 import { SecretField } from '../../components/secret-field.tsx';
 import { ClientsTable } from './clients-table.tsx';
+import { type TokenUsage, usageOf } from './token-usage.ts';
+
+const USAGE_BADGES: Record<TokenUsage, { label: string; color: string }> = {
+  active: { label: 'In use', color: 'blue' },
+  recent: { label: 'Used this week', color: 'orange' },
+  idle: { label: 'Not used lately', color: 'gray' },
+  never: { label: 'Never used', color: 'gray' },
+};
+
+function UsageBadge({ usage }: { usage: TokenUsage }) {
+  const { label, color } = USAGE_BADGES[usage];
+  return (
+    <Badge variant="light" color={color}>
+      {label}
+    </Badge>
+  );
+}
 
 type Props = { label: 'Token 1' | 'Token 2'; token: StreamingToken; description: string };
 
@@ -15,15 +32,7 @@ export function StreamingTokenCard({ label, token, description }: Props) {
           <Title order={2} fz="h4" id={headingId}>
             {label}
           </Title>
-          {token.lastUsedAt ? (
-            <Badge variant="light" color="blue">
-              In use
-            </Badge>
-          ) : (
-            <Badge variant="light" color="gray">
-              Never used
-            </Badge>
-          )}
+          <UsageBadge usage={usageOf(token)} />
         </Group>
         <Text size="sm" c="dimmed">
           {description}

@@ -24,6 +24,11 @@ export function StreamingTokensTab() {
     );
   }
   const { tokens } = query.data;
+  // Usage decides whether rotating breaks something: look again when the dialog opens.
+  const openRotation = () => {
+    void query.refetch();
+    open();
+  };
 
   return (
     <Stack gap="lg">
@@ -63,7 +68,7 @@ export function StreamingTokensTab() {
         {tokens.canRotate ? (
           <Text size="sm">
             A token may have leaked, or it is time for a routine change?{' '}
-            <Anchor component="button" type="button" onClick={open} fz="sm" fw={600}>
+            <Anchor component="button" type="button" onClick={openRotation} fz="sm" fw={600}>
               Rotate them
             </Anchor>
           </Text>

@@ -98,7 +98,7 @@ export function TopicsPage() {
               const c = topic.configuration;
               return (
                 <Table.Tr key={topic.id} data-testid="topic-row">
-                  <Table.Td>
+                  <Table.Td data-label="Name">
                     <Text fw={500} size="sm">
                       {topic.name}
                     </Text>
@@ -106,16 +106,22 @@ export function TopicsPage() {
                       <Code fz="xs">{topic.id}</Code>
                     </Tooltip>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label="Status">
                     <Status topic={topic} />
                   </Table.Td>
-                  <Table.Td ta="right">{c.partitions ?? 'default'}</Table.Td>
-                  <Table.Td ta="right">{c.replicationFactor ?? 'default'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label="Partitions" ta="right">
+                    {c.partitions ?? 'default'}
+                  </Table.Td>
+                  <Table.Td data-label="Replication" ta="right">
+                    {c.replicationFactor ?? 'default'}
+                  </Table.Td>
+                  <Table.Td data-label="Retention">
                     {formatMinutes(c.retentionInMinutes)} · {formatBytes(c.retentionInBytes)}
                   </Table.Td>
-                  <Table.Td>{c.cleanupPolicy ? CLEANUP_LABELS[c.cleanupPolicy] : 'default'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label="Cleanup">
+                    {c.cleanupPolicy ? CLEANUP_LABELS[c.cleanupPolicy] : 'default'}
+                  </Table.Td>
+                  <Table.Td data-label="Created">
                     <DateText value={topic.createdAt} />
                   </Table.Td>
                   <Table.Td ta="right">
