@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PortalProcess, startPortalProcess } from '../../portal/test-support/portal-process.ts';
+import { startStack } from '../../portal/test-support/stack.ts';
 
 export const cliEntry = fileURLToPath(new URL('../bin/streamgate-cli.js', import.meta.url));
 const waitLimitMs = 30_000; // a guard against hangs, never an assertion
@@ -80,8 +81,17 @@ export interface TestPortal {
   stop(): Promise<void>;
 }
 
-export async function startTestPortal(): Promise<TestPortal> {
-  const portal = await startPortalProcess();
+/** A real portal process; with `kafka: true` also a real Kafka broker it manages topics on. */
+export async function startTestPortal(options: { kafka?: boolean } = {}): Promise<TestPortal> {
+  let portal: PortalProcess;
+  let stop: () => Promise<void>;
+  if (options.kafka) {
+    const stack = await startStack();
+    [portal, stop] = [stack.portal, () => stack.stop()];
+  } else {
+    portal = await startPortalProcess();
+    stop = () => portal.stop();
+  }
   const url = portal.url;
   const login = async (email: string, password: string): Promise<Session> => {
     const reply = await call(url, 'POST', '/auth/login', { none: true }, { json: { email, password } });
@@ -158,7 +168,7 @@ export async function startTestPortal(): Promise<TestPortal> {
         token2: { id: reply.body.token2.id, value: reply.body.token2.value },
       };
     },
-    stop: () => portal.stop(),
+    stop,
   };
   return testPortal;
 }
