@@ -584,6 +584,13 @@ describe('Streamgate web UI against the real portal', () => {
       false,
       'the navigation closes after choosing a page',
     );
+    // Tables become stacked rows on a phone.
+    await page.goto(`/ui/${WS}/audit?action=topic.create`);
+    await page.getByTestId('audit-row').first().waitFor();
+    await accessible(page, 'audit log on a phone');
+    const overflowAudit = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflowAudit <= 0, `no horizontal scrolling on the audit log (${overflowAudit}px too wide)`);
+    await screenshot(page, 'phone-audit-log');
     await phone.context.close();
     assert.deepEqual(phone.problems, []);
   });

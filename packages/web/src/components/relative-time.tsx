@@ -9,6 +9,15 @@ export function formatDateTime(iso: string): string {
   return dayjs(iso).format('D MMM YYYY, HH:mm');
 }
 
+/** Re-renders every half minute so that "a few seconds ago" does not stay on screen for an hour. */
+function useTicker(ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+}
+
 /** "3 minutes ago", with the exact time on hover and in the markup. */
 export function RelativeTime({
   value,
@@ -17,6 +26,7 @@ export function RelativeTime({
   value: string | null | undefined;
   never?: string;
 }) {
+  useTicker(30_000);
   if (!value) return <span>{never}</span>;
   const absolute = formatDateTime(value);
   return (

@@ -122,7 +122,7 @@ export function MembersPage() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td data-label="Organisation role">{m.organisationRole}</Table.Td>
+                <Table.Td data-label="Organisation">{m.organisationRole}</Table.Td>
                 <Table.Td data-label="Role here">
                   <RoleCell ws={ws} member={m} canChange={canChange} />
                 </Table.Td>

@@ -83,8 +83,8 @@ export function TopicsPage() {
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Partitions</Table.Th>
-              <Table.Th ta="right">Replication</Table.Th>
+              <Table.Th className="num">Partitions</Table.Th>
+              <Table.Th className="num">Replication</Table.Th>
               <Table.Th>Retention</Table.Th>
               <Table.Th>Cleanup</Table.Th>
               <Table.Th>Created</Table.Th>
@@ -109,10 +109,10 @@ export function TopicsPage() {
                   <Table.Td data-label="Status">
                     <Status topic={topic} />
                   </Table.Td>
-                  <Table.Td data-label="Partitions" ta="right">
+                  <Table.Td data-label="Partitions" className="num">
                     {c.partitions ?? 'default'}
                   </Table.Td>
-                  <Table.Td data-label="Replication" ta="right">
+                  <Table.Td data-label="Replication" className="num">
                     {c.replicationFactor ?? 'default'}
                   </Table.Td>
                   <Table.Td data-label="Retention">
