@@ -149,6 +149,14 @@ describe('Streamgate web UI against the real portal', () => {
 
   it('shows both streaming tokens masked, reveals and copies Token 1', async () => {
     const { page } = ui;
+    // The first Tab stop skips the header and the navigation.
+    await page.reload();
+    await page.getByRole('tab', { name: 'Streaming Tokens', selected: true }).waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    assert.equal(await skip.evaluate((el) => el === document.activeElement), true);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main-content');
     const api = await tokensViaApi(admin);
     assert.ok(api.token1.value && api.token2.value, 'an Admin gets the values');
     const shown = page.getByTestId('token-1-value');

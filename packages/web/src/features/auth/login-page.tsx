@@ -68,7 +68,7 @@ export function LoginPage() {
           <Logo />
         </Center>
         <Paper withBorder shadow="sm" p="xl" radius="md">
-          <form onSubmit={onSubmit} noValidate={false}>
+          <form onSubmit={onSubmit}>
             <Stack>
               <Title order={1} fz="h3">
                 Log in to the Portal

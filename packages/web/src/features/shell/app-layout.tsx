@@ -24,6 +24,9 @@ export function AppLayout() {
       padding={{ base: 'md', sm: 'xl' }}
     >
       <AppShell.Header>
+        <a href="#main-content" className="skip-link">
+          Skip to content
+        </a>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
@@ -69,7 +72,7 @@ export function AppLayout() {
       </AppShell.Navbar>
       <CreateWorkspaceDialog opened={creating} onClose={closeCreate} />
       <AppShell.Main>
-        <Box maw={1100} mx="auto">
+        <Box maw={1100} mx="auto" id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
           <Outlet />
         </Box>
       </AppShell.Main>
