@@ -112,6 +112,7 @@ export const AUDIT_ACTIONS = [
   'workspace.delete',
   'topic.create',
   'topic.delete',
+  'signing_key.rotate',
 ] as const;
 
 export type AuditEntry = {
