@@ -132,7 +132,15 @@ describe('can', () => {
 });
 
 function scopeOf(action: (typeof allActions)[number]): string {
-  if (['workspace.create', 'users.read', 'users.write', 'organisationAudit.read'].includes(action))
+  if (
+    [
+      'workspace.create',
+      'users.read',
+      'users.write',
+      'organisationAudit.read',
+      'signingKeys.rotate',
+    ].includes(action)
+  )
     return 'organisation';
   if (action.startsWith('profile.')) return 'self';
   return 'workspace';
