@@ -42,10 +42,18 @@ export function createUsageRecorder(deps: {
 
   const recorder: UsageRecorder = {
     record(tokenId, client) {
+      // Called on every authenticated request: a client already pending this interval only
+      // moves its time; the hash and the record are made once per client per interval.
       const userAgent = client.userAgent.slice(0, maxField);
       const deploymentId = client.deploymentId?.slice(0, maxField) ?? null;
+      const key = `${tokenId}\n${userAgent}\n${client.address}\n${deploymentId ?? ''}`;
+      const known = pending.get(key);
+      if (known) {
+        known.lastUsedAt = clock.now();
+        return;
+      }
       const clientKey = sha256Hex(`${userAgent}\n${client.address}\n${deploymentId ?? ''}`).slice(0, 32);
-      pending.set(`${tokenId}:${clientKey}`, {
+      pending.set(key, {
         tokenId,
         clientKey,
         userAgent,
