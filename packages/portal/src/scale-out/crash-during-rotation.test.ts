@@ -102,6 +102,8 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
     let session: SessionHeaders;
     let bystanderPair: TokenPairSeen;
     const chain = new TokenChain();
+    /** Committed rotations with no `streaming_tokens.rotate` audit entry, after the last crash. */
+    let unaudited: number | undefined;
 
     const start = async () => {
       portal = await startPortalProcess({ env: engine!.env, dataDir: engine!.dataDir });
@@ -220,7 +222,7 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       const random = seededRandom(seed);
       let sent = 0;
       let lostButCommitted = 0;
-      let unaudited = 0;
+      unaudited = 0;
       for (let cycle = 1; cycle <= cycles; cycle++) {
         const outcome = await rotateUntilKilled(portal!, session, chain, random).catch((error: unknown) => {
           throw new Error(`cycle ${cycle} (STREAMGATE_CRASH_SEED=${seed})`, { cause: error });
@@ -236,6 +238,15 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
         `${name}: seed ${seed}, ${cycles} crashes, ${sent} rotations sent, ${chain.newest().generation} committed, ` +
           `${lostButCommitted} committed with the reply lost to the kill, ${unaudited} committed without an audit entry`,
       );
+    });
+
+    // Known gap: the rotation commits in one transaction and its audit entry is written after it,
+    // so a crash between the two loses the entry (seen about once in 10–40 crashes). Passes once
+    // Store.rotateTokens writes the entry in the rotation's own transaction.
+    it('audits every committed rotation, crash or not', {
+      todo: 'rotation and audit entry are two transactions',
+    }, () => {
+      assert.equal(unaudited, 0, `${unaudited} committed rotations have no audit entry`);
     });
   });
 }
