@@ -39,6 +39,8 @@ export interface AuditEvent {
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /** The entry for an event, for a caller that writes it inside its own transaction. */
+  entry(event: AuditEvent): AuditRecord;
 }
 
 /** Entry ids sort by time, so paging with `before` follows the log's order. */
@@ -70,19 +72,23 @@ function viaPat(actor: Actor): Record<string, unknown> {
 }
 
 export function createAuditLog(deps: { store: Store; clock: Clock }): AuditLog {
+  const entry = (event: AuditEvent): AuditRecord => {
+    const at = deps.clock.now();
+    return {
+      id: entryId(at),
+      at,
+      ...describeActor(event.actor, (p) => (p.kind === 'user' ? p.email : '')),
+      action: event.action,
+      workspaceId: event.workspaceId ?? null,
+      target: event.target ?? null,
+      details: { ...viaPat(event.actor), ...event.details },
+      address: event.address ?? null,
+    };
+  };
   return {
+    entry,
     async record(event) {
-      const at = deps.clock.now();
-      await deps.store.appendAudit({
-        id: entryId(at),
-        at,
-        ...describeActor(event.actor, (p) => (p.kind === 'user' ? p.email : '')),
-        action: event.action,
-        workspaceId: event.workspaceId ?? null,
-        target: event.target ?? null,
-        details: { ...viaPat(event.actor), ...event.details },
-        address: event.address ?? null,
-      });
+      await deps.store.appendAudit(entry(event));
     },
   };
 }

@@ -1,11 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Store, StreamingTokenRecord, UserRecord } from './storage.ts';
+import type { AuditRecord, Store, StreamingTokenRecord, UserRecord } from './storage.ts';
 
 /**
  * The one storage suite. Every implementation runs it (sqlite-store.test.ts,
  * postgres-store.test.ts): same behaviour, same atomicity, same isolation between workspaces.
  */
+let auditSerial = 0;
+
+/** The audit entry a rotation carries into its transaction (tests only need it to be unique). */
+export function rotationAudit(workspaceId: string): AuditRecord {
+  return {
+    id: `${Date.now().toString().padStart(15, '0')}-rot${(auditSerial++).toString(36)}`,
+    at: new Date(),
+    actorKind: 'system',
+    actorId: null,
+    actorLabel: 'contract-test',
+    action: 'streaming_tokens.rotate',
+    workspaceId,
+    target: null,
+    details: {},
+    address: null,
+  };
+}
+
 export function runStorageContract(engine: string, openStore: () => Promise<Store>): void {
   describe(`storage contract: ${engine}`, () => {
     let store: Store;
@@ -90,8 +108,15 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
         expectedToken2: tokens[1].id,
         newToken2: fresh,
         at,
+        audit: rotationAudit(workspaceId),
       });
       assert.equal(outcome, 'rotated');
+      const audited = await store.queryAudit({
+        workspaceIds: [workspaceId],
+        action: 'streaming_tokens.rotate',
+        limit: 10,
+      });
+      assert.equal(audited.length, 1, 'the rotation wrote its audit entry in the same transaction');
       const pair = await store.activeTokenPair(workspaceId);
       assert.equal(pair?.token1.id, tokens[1].id);
       assert.equal(pair?.token2.id, fresh.id);
@@ -108,8 +133,14 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
         expectedToken2: tokens[0].id,
         newToken2: token(workspaceId, 2),
         at: t0,
+        audit: rotationAudit(workspaceId),
       });
       assert.equal(stale, 'stale');
+      assert.equal(
+        (await store.queryAudit({ workspaceIds: [workspaceId], limit: 10 })).length,
+        0,
+        'no audit entry for a stale rotation',
+      );
       const pair = await store.activeTokenPair(workspaceId);
       assert.equal(pair?.token1.id, tokens[0].id);
       assert.equal(pair?.token2.id, tokens[1].id);
@@ -124,6 +155,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
           expectedToken2: tokens[1].id,
           newToken2: token(workspaceId, 2),
           at: t0,
+          audit: rotationAudit(workspaceId),
         }),
       );
       const outcomes = await Promise.all(attempts);
@@ -141,6 +173,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
         expectedToken2: a.tokens[1].id,
         newToken2: token(b.workspaceId, 2),
         at: t0,
+        audit: rotationAudit(b.workspaceId),
       });
       assert.equal(outcome, 'stale');
       assert.equal((await store.activeTokenPair(a.workspaceId))?.token1.id, a.tokens[0].id);

@@ -165,6 +165,8 @@ export interface Store {
     expectedToken2: string;
     newToken2: StreamingTokenRecord;
     at: Date;
+    /** Written in the rotation's own transaction: a committed rotation is always audited. */
+    audit: AuditRecord;
   }): Promise<RotationOutcome>;
   recordTokenUsage(usages: TokenUsageRecord[]): Promise<void>;
   tokenUsage(tokenIds: string[]): Promise<TokenUsageRecord[]>;

@@ -192,16 +192,20 @@ export function createStreamingTokenService(deps: {
         expectedToken2: plan.promote.id,
         newToken2: plan.next.token2,
         at: clock.now(),
+        audit: audit.entry({
+          actor: { kind: 'principal', principal },
+          action: 'streaming_tokens.rotate',
+          workspaceId,
+          target: plan.deactivate.id,
+          details: {
+            deactivated: plan.deactivate.id,
+            promoted: plan.promote.id,
+            created: plan.next.token2.id,
+          },
+          address,
+        }),
       });
       if (outcome === 'stale') throw staleRotation();
-      await audit.record({
-        actor: { kind: 'principal', principal },
-        action: 'streaming_tokens.rotate',
-        workspaceId,
-        target: plan.deactivate.id,
-        details: { deactivated: plan.deactivate.id, promoted: plan.promote.id, created: plan.next.token2.id },
-        address,
-      });
       for (const listener of listeners) listener(workspaceId);
       return view(principal, workspaceId, address, true);
     },

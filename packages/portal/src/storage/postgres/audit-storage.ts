@@ -1,31 +1,36 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { Store } from '../storage.ts';
-import { execute, ms, query } from './query.ts';
+import type { AuditRecord, Store } from '../storage.ts';
+import { execute, ms, type Queryable, query } from './query.ts';
 
 type AuditStorage = Pick<Store, 'appendAudit' | 'queryAudit'>;
+
+/** One audit row, on the pool or inside a caller's transaction. */
+export async function insertAudit(db: Queryable, entry: AuditRecord): Promise<void> {
+  await execute(
+    db,
+    `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      entry.id,
+      ms(entry.at),
+      entry.actorKind,
+      entry.actorId,
+      entry.actorLabel,
+      entry.action,
+      entry.workspaceId,
+      entry.target,
+      JSON.stringify(entry.details),
+      entry.address,
+    ],
+  );
+}
 
 /** The append-only audit log. Ids sort by time, so paging is `id < before`, newest first. */
 export function auditStorage(pool: Pool): AuditStorage {
   return {
     async appendAudit(entry) {
-      await execute(
-        pool,
-        `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          entry.id,
-          ms(entry.at),
-          entry.actorKind,
-          entry.actorId,
-          entry.actorLabel,
-          entry.action,
-          entry.workspaceId,
-          entry.target,
-          JSON.stringify(entry.details),
-          entry.address,
-        ],
-      );
+      await insertAudit(pool, entry);
     },
     async queryAudit(filter) {
       if (filter.workspaceIds?.length === 0) return [];

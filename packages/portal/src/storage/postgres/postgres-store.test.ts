@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { startPostgres } from '../../../test-support/postgres-cluster.ts';
-import { runStorageContract } from '../storage.contract.ts';
+import { rotationAudit, runStorageContract } from '../storage.contract.ts';
 import type { Store, StreamingTokenRecord } from '../storage.ts';
 import { postgresMigrations } from './migrations.ts';
 import { createPostgresStore } from './postgres-store.ts';
@@ -92,6 +92,7 @@ describe('postgres store shared by several portal instances', () => {
             expectedToken2: current.token2.id,
             newToken2,
             at,
+            audit: rotationAudit(workspaceId),
           }),
         ),
       );
@@ -143,6 +144,7 @@ describe('postgres store shared by several portal instances', () => {
       expectedToken2: t2.id,
       newToken2: token(workspaceId, 2),
       at: t0,
+      audit: rotationAudit(workspaceId),
     });
     await untilSomeoneWaitsForALock(other);
     await other.query('COMMIT');

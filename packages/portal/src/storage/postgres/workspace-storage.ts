@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Role } from '../../permissions/roles.ts';
 import * as rows from '../rows.ts';
 import type { RotationOutcome, Store, StreamingTokenRecord } from '../storage.ts';
+import { insertAudit } from './audit-storage.ts';
 import { execute, ms, type Queryable, query, queryOne } from './query.ts';
 import { transaction } from './transaction.ts';
 
@@ -117,7 +118,7 @@ export function workspaceStorage(pool: Pool): WorkspaceStorage {
       );
       return active.map(rows.streamingToken);
     },
-    async rotateTokens({ workspaceId, expectedToken1, expectedToken2, newToken2, at }) {
+    async rotateTokens({ workspaceId, expectedToken1, expectedToken2, newToken2, at, audit }) {
       return transaction(pool, async (client): Promise<RotationOutcome> => {
         // FOR UPDATE makes a concurrent rotation of the same pair wait for our COMMIT; READ
         // COMMITTED then re-reads the rows it locked, finds Token 1 deactivated and reports
@@ -138,6 +139,7 @@ export function workspaceStorage(pool: Pool): WorkspaceStorage {
         ]);
         await execute(client, 'UPDATE streaming_tokens SET slot = 1 WHERE id = $1', [expectedToken2]);
         await insertToken(client, { ...newToken2, workspaceId, slot: 2 });
+        await insertAudit(client, audit);
         return 'rotated';
       });
     },

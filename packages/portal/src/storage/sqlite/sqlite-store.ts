@@ -68,6 +68,21 @@ export function createSqliteStore(path: string): Store {
       ms(token.deactivatedAt),
     );
 
+  const insertAudit = (entry: AuditRecord) =>
+    run(
+      'INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      entry.id,
+      ms(entry.at),
+      entry.actorKind,
+      entry.actorId,
+      entry.actorLabel,
+      entry.action,
+      entry.workspaceId,
+      entry.target,
+      JSON.stringify(entry.details),
+      entry.address,
+    );
+
   const store: Store = {
     engine: 'sqlite',
 
@@ -208,6 +223,7 @@ export function createSqliteStore(path: string): Store {
       expectedToken2,
       newToken2,
       at,
+      audit,
     }): Promise<RotationOutcome> {
       // BEGIN IMMEDIATE holds the write lock, so the pair read here is the pair we change.
       return transaction(() => {
@@ -224,6 +240,7 @@ export function createSqliteStore(path: string): Store {
         );
         run('UPDATE streaming_tokens SET slot = 1 WHERE id = ?', expectedToken2);
         insertToken({ ...newToken2, workspaceId, slot: 2 });
+        insertAudit(audit);
         return 'rotated';
       });
     },
@@ -333,19 +350,7 @@ export function createSqliteStore(path: string): Store {
     },
 
     async appendAudit(entry: AuditRecord) {
-      run(
-        'INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        entry.id,
-        ms(entry.at),
-        entry.actorKind,
-        entry.actorId,
-        entry.actorLabel,
-        entry.action,
-        entry.workspaceId,
-        entry.target,
-        JSON.stringify(entry.details),
-        entry.address,
-      );
+      insertAudit(entry);
     },
     async queryAudit(query: AuditQuery) {
       const where: string[] = [];
