@@ -13,6 +13,7 @@ import {
   newClusterId,
   saveBrokerState,
 } from './broker-state.ts';
+import { warmCoordinators } from './broker-warmup.ts';
 import { type JavaProcess, runJava } from './java-process.ts';
 import { ensureKafkaJars, log4jConfigPath } from './kafka-jars.ts';
 import { assertAdminCredentials, scramFormatArgument } from './scram-credential.ts';
@@ -131,6 +132,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       deadline,
       exited: broker.exited,
     });
+    await warmCoordinators({ bootstrap, username: opts.adminUser, password: opts.adminPassword, deadline });
   } catch (error) {
     await broker.stop(5_000);
     const tail = await brokerLogTail(dataDir, broker);
