@@ -1,4 +1,4 @@
-import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Clock } from '../clock.ts';
 import type { SigningKeyRing } from './signing-keys.ts';
 
@@ -61,25 +61,41 @@ export function createJwtChecker(deps: {
   issuer: string;
   audience: string;
 }) {
-  const verify = createVerifier({
-    algorithms: ['ES256'],
-    allowedIss: deps.issuer,
-    allowedAud: deps.audience,
-    requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
-    ignoreExpiration: true,
-    ignoreNotBefore: true,
-    key: async (decoded: { header: { kid?: unknown } }) => {
-      const kid = decoded.header.kid;
-      const key = typeof kid === 'string' ? await deps.ring.byKid(kid) : null;
-      if (!key) throw new JwtError('unknown-key', 'The token was signed by a key this portal does not know.');
-      return key.publicKeyPem;
-    },
-  });
+  // One synchronous verifier per key, built with the key itself: a key callback would make
+  // every check asynchronous and parse the public key again (the PAT hot path).
+  const verifiers = new Map<string, (jwt: string) => unknown>();
+  const decodeHeader = createDecoder({ complete: true, checkTyp: undefined });
+  const verifierFor = async (jwt: string) => {
+    let kid: unknown;
+    try {
+      kid = (decodeHeader(jwt) as { header: { kid?: unknown } }).header.kid;
+    } catch {
+      throw new JwtError('malformed', 'The token is malformed.');
+    }
+    if (typeof kid !== 'string')
+      throw new JwtError('unknown-key', 'The token was signed by a key this portal does not know.');
+    const cached = verifiers.get(kid);
+    if (cached) return cached;
+    const key = await deps.ring.byKid(kid);
+    if (!key) throw new JwtError('unknown-key', 'The token was signed by a key this portal does not know.');
+    const verifier = createVerifier({
+      key: key.publicKeyPem,
+      algorithms: ['ES256'],
+      allowedIss: deps.issuer,
+      allowedAud: deps.audience,
+      requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+    });
+    verifiers.set(kid, verifier);
+    return verifier;
+  };
   return {
     async check(jwt: string): Promise<JwtClaims & { exp: number; iat: number }> {
       let payload: JwtClaims & { exp: number; iat: number };
       try {
-        payload = (await verify(jwt)) as JwtClaims & { exp: number; iat: number };
+        const verify = await verifierFor(jwt);
+        payload = verify(jwt) as JwtClaims & { exp: number; iat: number };
       } catch (error) {
         throw toJwtError(error);
       }
