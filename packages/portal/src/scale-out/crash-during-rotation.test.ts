@@ -134,6 +134,8 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
 
     /** The rows, read with the portal's own store while no portal runs. */
     const checkStore = async (cycle: number) => {
+      // Raw rows first: the SQLite store holds the file's exclusive lock while it is open.
+      const rows = await engine!.tokenRows(ws);
       const store = engine!.openStore();
       try {
         const newest = chain.newest();
@@ -154,7 +156,6 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
           assert.equal(row.slot, slot, `cycle ${cycle}: slot of ${id}`);
           assert.equal(row.deactivatedAt === null, slot !== null, `cycle ${cycle}: deactivatedAt of ${id}`);
         }
-        const rows = await engine!.tokenRows(ws);
         assert.equal(
           rows.length,
           newest.generation + (advanced ? 1 : 0) + 2,

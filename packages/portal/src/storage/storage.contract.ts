@@ -100,6 +100,9 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
 
     it('rotates: Token 1 deactivated, Token 2 promoted, a new Token 2', async () => {
       const { workspaceId, tokens } = await newWorkspace();
+      // Read both first: an implementation that keeps reads in memory must drop them on rotation.
+      assert.equal((await store.findTokenByHash(tokens[0].tokenHash))?.slot, 1);
+      assert.equal((await store.findTokenByHash(tokens[1].tokenHash))?.slot, 2);
       const fresh = token(workspaceId, 2);
       const at = new Date('2026-02-01T00:00:00Z');
       const outcome = await store.rotateTokens({
@@ -122,6 +125,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       assert.equal(pair?.token2.id, fresh.id);
       const old = await store.findTokenByHash(tokens[0].tokenHash);
       assert.equal(old?.slot, null);
+      assert.equal((await store.findTokenByHash(tokens[1].tokenHash))?.slot, 1);
       assert.deepEqual(old?.deactivatedAt, at);
     });
 
@@ -224,6 +228,8 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       const u = user();
       await store.createUser(u);
       await store.setWorkspaceRole(workspaceId, u.id, 'Editor');
+      assert.ok(await store.findWorkspace(workspaceId));
+      assert.ok(await store.findTokenByHash(tokens[0].tokenHash));
       assert.equal(await store.deleteWorkspace(workspaceId), true);
       assert.equal(await store.findWorkspace(workspaceId), null);
       assert.equal(await store.findTokenByHash(tokens[0].tokenHash), null);

@@ -23,13 +23,42 @@ const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
 /**
  * The embedded default. node:sqlite is synchronous, so every method body, transactions
  * included, runs without yielding to other requests: a transaction can never interleave.
- * WAL plus a busy timeout lets several portal processes share one file.
+ *
+ * One portal process owns the file: it holds SQLite's exclusive lock from opening to closing
+ * (several instances share PostgreSQL instead). Every write therefore passes through this
+ * object, which lets it keep the two reads of every streaming-token request (the token by its
+ * hash, its workspace) in memory and drop them in the same synchronous step as any write that
+ * changes them: there is no moment at which a deactivated token is still found.
  */
+const maxCached = 10_000;
+
 export function createSqliteStore(path: string): Store {
   const db = new DatabaseSync(path);
-  db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;',
-  );
+  try {
+    db.exec('PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL;');
+    db.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+    // Take the lock now, so a second portal on the same data dir fails at start, not later.
+    db.exec('BEGIN IMMEDIATE; COMMIT;');
+  } catch (error) {
+    db.close();
+    throw new Error(
+      `Another process holds ${path}: a SQLite database serves one portal process (use STREAMGATE_DATABASE_URL with PostgreSQL to run several).`,
+      { cause: error },
+    );
+  }
+
+  const tokensByHash = new Map<string, StreamingTokenRecord>();
+  const workspacesById = new Map<string, WorkspaceRecord>();
+  const remember = <K, V>(cache: Map<K, V>, key: K, value: V) => {
+    if (cache.size >= maxCached) cache.clear();
+    cache.set(key, value);
+  };
+  /** Called inside every write that changes a workspace's tokens or the workspace itself. */
+  const forgetWorkspace = (workspaceId: string) => {
+    workspacesById.delete(workspaceId);
+    for (const [hash, token] of tokensByHash)
+      if (token.workspaceId === workspaceId) tokensByHash.delete(hash);
+  };
 
   const statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prepare = (sql: string) => {
@@ -107,6 +136,8 @@ export function createSqliteStore(path: string): Store {
     },
     async close() {
       statements.clear();
+      tokensByHash.clear();
+      workspacesById.clear();
       db.close();
     },
     async ping() {
@@ -160,13 +191,19 @@ export function createSqliteStore(path: string): Store {
       });
     },
     async findWorkspace(workspaceId) {
+      const cached = workspacesById.get(workspaceId);
+      if (cached) return { ...cached };
       const row = get('SELECT * FROM workspaces WHERE workspace_id = ?', workspaceId);
-      return row ? rows.workspace(row) : null;
+      if (!row) return null;
+      const workspace = rows.workspace(row);
+      remember(workspacesById, workspaceId, workspace);
+      return { ...workspace };
     },
     async listWorkspaces(): Promise<WorkspaceRecord[]> {
       return all('SELECT * FROM workspaces ORDER BY workspace_id').map(rows.workspace);
     },
     async deleteWorkspace(workspaceId) {
+      forgetWorkspace(workspaceId);
       return run('DELETE FROM workspaces WHERE workspace_id = ?', workspaceId) > 0;
     },
     async workspaceRolesOf(userId) {
@@ -209,8 +246,13 @@ export function createSqliteStore(path: string): Store {
       return token1?.slot === 1 && token2?.slot === 2 ? { token1, token2 } : null;
     },
     async findTokenByHash(tokenHash) {
+      const cached = tokensByHash.get(tokenHash);
+      if (cached) return { ...cached };
       const row = get('SELECT * FROM streaming_tokens WHERE token_hash = ?', tokenHash);
-      return row ? rows.streamingToken(row) : null;
+      if (!row) return null;
+      const token = rows.streamingToken(row);
+      remember(tokensByHash, tokenHash, token);
+      return { ...token };
     },
     async listActiveTokens() {
       return all('SELECT * FROM streaming_tokens WHERE slot IS NOT NULL ORDER BY workspace_id, slot').map(
@@ -226,6 +268,7 @@ export function createSqliteStore(path: string): Store {
       audit,
     }): Promise<RotationOutcome> {
       // BEGIN IMMEDIATE holds the write lock, so the pair read here is the pair we change.
+      forgetWorkspace(workspaceId);
       return transaction(() => {
         const active = all(
           'SELECT id, slot FROM streaming_tokens WHERE workspace_id = ? AND slot IS NOT NULL ORDER BY slot',
