@@ -36,6 +36,8 @@ export interface StreamingToken {
   lastUsedAt: string | null;
   lastUsedBy: StreamingClient | null;
   recentClients: (StreamingClient & { lastUsedAt: string })[];
+  /** The last four characters, to tell tokens apart. */
+  hint: string;
   value?: string;
 }
 

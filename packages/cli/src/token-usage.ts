@@ -28,8 +28,8 @@ export function clientTable(token: StreamingToken, now: Date, indent = '  '): st
 
 export function pairTable(pair: StreamingTokens, now: Date, reveal: boolean): string {
   const value = (token: StreamingToken) => {
-    if (token.value === undefined) return '(hidden for your role)';
-    return reveal ? token.value : maskToken(token.value);
+    if (reveal && token.value !== undefined) return token.value;
+    return pair.canViewValues ? maskToken(`sgs_${token.hint}`) : '(hidden for your role)';
   };
   return renderTable(
     ['', 'ID', 'VALUE', 'CREATED', 'LAST USED'],

@@ -165,7 +165,9 @@ describe('Streamgate web UI against the real portal', () => {
     await accessible(page, 'streaming tokens');
     await screenshot(page, 'streaming-tokens');
 
+    // The page holds no values: revealing fetches them (an audited view), so wait for it.
     await page.getByRole('button', { name: 'Reveal Token 1' }).click();
+    await shown.filter({ hasText: api.token1.value }).waitFor();
     assert.equal(await shown.textContent(), api.token1.value);
     await page.getByRole('button', { name: 'Copy Token 1' }).click();
     await page.getByRole('button', { name: 'Copy Token 1' }).locator('svg').first().waitFor();
@@ -256,6 +258,7 @@ describe('Streamgate web UI against the real portal', () => {
       'old Token 2 still works',
     );
     await page.getByRole('button', { name: 'Reveal Token 1' }).click();
+    await page.getByTestId('token-1-value').filter({ hasText: current.token2.value! }).waitFor();
     assert.equal(
       await page.getByTestId('token-1-value').textContent(),
       current.token2.value,

@@ -22,7 +22,7 @@ export const tokensRotate: Command = {
     const workspace = args.workspace!;
     const api = await context.api();
     const path = apiPath`/workspaces/${workspace}/streaming-tokens`;
-    const { body: pair, headers } = await api.request<StreamingTokens>('GET', path);
+    const { body: pair, headers } = await api.request<StreamingTokens>('GET', `${path}?values=false`);
     const etag = headers.get('etag');
     if (!etag) throw new CliError('CLI_API', 'The portal sent no ETag for the token pair; not rotating.', 1);
     if (!pair.canRotate) {

@@ -9,8 +9,8 @@ export const tokensShow: Command = {
   summary:
     "A workspace's Token 1 and Token 2: values masked (--reveal shows them), last use, recent clients.",
   details: [
-    'Viewers see usage only. For Admin, Manager and Editor the portal sends the values and audits the view',
-    '(streaming_tokens.view) whether or not --reveal prints them.',
+    'Viewers see usage only. Without --reveal the portal sends no values and audits nothing; with --reveal,',
+    'Admin, Manager and Editor get the values and the portal audits the view (streaming_tokens.view).',
   ],
   args: [{ name: 'workspace', required: true }],
   options: {
@@ -26,7 +26,8 @@ export const tokensShow: Command = {
     const reveal = values.flag('reveal');
     const { body: pair, headers } = await (await context.api()).request<StreamingTokens>(
       'GET',
-      apiPath`/workspaces/${workspace}/streaming-tokens`,
+      // Without --reveal, ask for usage only: nothing is revealed, so nothing is audited.
+      `${apiPath`/workspaces/${workspace}/streaming-tokens`}${reveal ? '' : '?values=false'}`,
     );
     if (reveal && !pair.canViewValues) {
       throw new NotAllowedError(

@@ -198,6 +198,34 @@ describe('streaming tokens over HTTP', () => {
     assert.deepEqual(await h.streamingTokens(workspaceId), before);
   });
 
+  it('reads usage without values and without an audit entry when asked (?values=false)', async () => {
+    const workspaceId = await freshWorkspace();
+    const admin = await h.admin();
+    const views = async () =>
+      (await auditEntries(`workspaceId=${workspaceId}&action=streaming_tokens.view`)).length;
+    const before = await views();
+    const quiet = await h.inject({
+      method: 'GET',
+      url: `${tokensUrl(workspaceId)}?values=false`,
+      headers: admin.headers,
+    });
+    assert.equal(quiet.statusCode, 200);
+    assert.equal('value' in quiet.json().token1, false);
+    assert.equal('value' in quiet.json().token2, false);
+    assert.equal(quiet.json().canViewValues, true, 'the caller may still reveal them');
+    assert.ok(quiet.headers.etag, 'the ETag is there for a rotation');
+    assert.equal(await views(), before, 'nothing was revealed, nothing audited');
+    const revealed = await get(workspaceId);
+    assert.ok('value' in revealed.json().token1);
+    assert.equal(await views(), before + 1);
+    const bad = await h.inject({
+      method: 'GET',
+      url: `${tokensUrl(workspaceId)}?values=maybe`,
+      headers: admin.headers,
+    });
+    assert.equal(bad.statusCode, 400);
+  });
+
   it("audits rotations and views with values, but not a Viewer's view without values", async () => {
     const workspaceId = await freshWorkspace();
     const viewsBefore = (await auditEntries(`workspaceId=${workspaceId}&action=streaming_tokens.view`))

@@ -17,14 +17,14 @@ export function registerStreamingTokenRoutes(
     return body;
   };
 
-  app.get<Params>(
+  app.get<Params & { Querystring: { values?: 'true' | 'false' } }>(
     '/workspaces/:workspaceId/streaming-tokens',
     { schema: getStreamingTokensSchema },
     async (request, reply) => {
-      return send(
-        reply,
-        await streamingTokens.view(principalOf(request), request.params.workspaceId, request.ip),
-      );
+      const view = await streamingTokens.view(principalOf(request), request.params.workspaceId, request.ip, {
+        values: request.query.values !== 'false',
+      });
+      return send(reply, view);
     },
   );
 

@@ -9,9 +9,10 @@ const client = {
 const tokenBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'createdAt', 'lastUsedAt', 'lastUsedBy', 'recentClients'],
+  required: ['id', 'hint', 'createdAt', 'lastUsedAt', 'lastUsedBy', 'recentClients'],
   properties: {
     id: { type: 'string' },
+    hint: { type: 'string', description: 'The last four characters of the token, to tell tokens apart.' },
     createdAt: dateTime,
     lastUsedAt: nullableDateTime,
     lastUsedBy: {
@@ -53,8 +54,20 @@ const tokensBody = {
 
 export const getStreamingTokensSchema = {
   tags: ['streaming tokens'],
-  summary: "The workspace's Token 1 and Token 2, with usage; the ETag names the pair.",
+  summary:
+    "The workspace's Token 1 and Token 2, with usage; the ETag names the pair. Values are included (and the view audited) for Admin, Manager and Editor, unless ?values=false.",
   params: workspaceIdParam,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      values: {
+        type: 'string',
+        enum: ['true', 'false'],
+        description: 'false: usage only, no values, not audited',
+      },
+    },
+  },
   response: { 200: tokensBody, ...authErrors },
 } as const;
 

@@ -19,6 +19,8 @@ import type { ClientInfo, UsageRecorder } from './usage-recorder.ts';
 
 export interface StreamingTokenView {
   id: string;
+  /** The last four characters: enough to tell which token a service has, nothing to guess from. */
+  hint: string;
   createdAt: Date;
   lastUsedAt: Date | null;
   lastUsedBy: ClientInfo | null;
@@ -39,7 +41,16 @@ export interface StreamingTokenService {
   /** A fresh pair for a new workspace (records to insert; the values are not returned). */
   newPair(workspaceId: string): [StreamingTokenRecord, StreamingTokenRecord];
   authenticate(presented: string, client: ClientInfo): Promise<StreamingPrincipal>;
-  view(principal: Principal, workspaceId: string, address: string | null): Promise<StreamingTokensView>;
+  /**
+   * The pair and its usage; the values too (for roles that may see them, and audited) unless
+   * `values: false`, which reads usage without revealing anything and so is not audited.
+   */
+  view(
+    principal: Principal,
+    workspaceId: string,
+    address: string | null,
+    options?: { values?: boolean },
+  ): Promise<StreamingTokensView>;
   rotate(
     principal: Principal,
     workspaceId: string,
@@ -89,17 +100,17 @@ export function createStreamingTokenService(deps: {
       address: use.address,
       deploymentId: use.deploymentId,
     });
+    const value = box.open(token.sealedValue, `streaming-token:${token.workspaceId}:${token.id}`);
     return {
       id: token.id,
+      hint: value.slice(-4),
       createdAt: token.createdAt,
       lastUsedAt: latest?.lastUsedAt ?? null,
       lastUsedBy: latest ? client(latest) : null,
       recentClients: mine
         .slice(0, recentClientsShown)
         .map((use) => ({ ...client(use), lastUsedAt: use.lastUsedAt })),
-      ...(withValue
-        ? { value: box.open(token.sealedValue, `streaming-token:${token.workspaceId}:${token.id}`) }
-        : {}),
+      ...(withValue ? { value } : {}),
     };
   };
 
@@ -119,7 +130,7 @@ export function createStreamingTokenService(deps: {
     principal: Principal,
     workspaceId: string,
     address: string | null,
-    audited: boolean,
+    wantValues: boolean,
   ) => {
     authorize(principal, 'streamingTokens.read', workspaceId);
     const pair = await store.activeTokenPair(workspaceId);
@@ -128,7 +139,8 @@ export function createStreamingTokenService(deps: {
     await usage.flush(); // this instance's own recent uses, so the admin sees them now
     const uses = await store.tokenUsage([pair.token1.id, pair.token2.id]);
     const canViewValues = can(principal, 'streamingTokens.viewValues', workspaceId).allowed;
-    if (canViewValues && audited) {
+    const showValues = canViewValues && wantValues;
+    if (showValues) {
       await audit.record({
         actor: { kind: 'principal', principal },
         action: 'streaming_tokens.view',
@@ -140,8 +152,8 @@ export function createStreamingTokenService(deps: {
     return {
       workspaceId,
       etag: pairTag(pair),
-      token1: toView(pair.token1, uses, canViewValues),
-      token2: toView(pair.token2, uses, canViewValues),
+      token1: toView(pair.token1, uses, showValues),
+      token2: toView(pair.token2, uses, showValues),
       canViewValues,
       canRotate: can(principal, 'streamingTokens.rotate', workspaceId).allowed,
     };
@@ -171,7 +183,8 @@ export function createStreamingTokenService(deps: {
       return { kind: 'streaming', workspaceId: token.workspaceId, tokenId: token.id };
     },
 
-    view: (principal, workspaceId, address) => view(principal, workspaceId, address, true),
+    view: (principal, workspaceId, address, options) =>
+      view(principal, workspaceId, address, options?.values ?? true),
 
     async rotate(principal, workspaceId, ifMatch, address) {
       authorize(principal, 'streamingTokens.rotate', workspaceId);

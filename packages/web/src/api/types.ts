@@ -29,6 +29,8 @@ export type RecentClient = Client & { lastUsedAt: string };
 
 export type StreamingToken = {
   id: string;
+  /** The last four characters, to tell tokens apart without revealing them. */
+  hint: string;
   createdAt: string;
   lastUsedAt: string | null;
   lastUsedBy: Client | null;

@@ -4,11 +4,22 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useEffect } from 'react';
 
-type Props = { value: string; label: string; variant?: 'icon' | 'button'; disabled?: boolean };
+type Props = {
+  value?: string;
+  /** Fetches the value on the first copy when it is not known yet. */
+  getValue?: () => Promise<string>;
+  label: string;
+  variant?: 'icon' | 'button';
+  disabled?: boolean;
+};
 
 /** Copies a value to the clipboard and says so; says so too when the browser refuses. */
-export function CopyAction({ value, label, variant = 'icon', disabled }: Props) {
+export function CopyAction({ value, getValue, label, variant = 'icon', disabled }: Props) {
   const clipboard = useClipboard({ timeout: 2000 });
+  const copy = async () => {
+    const text = value ?? (getValue ? await getValue().catch(() => null) : null);
+    if (text !== null) clipboard.copy(text);
+  };
 
   useEffect(() => {
     if (clipboard.error) {
@@ -29,7 +40,7 @@ export function CopyAction({ value, label, variant = 'icon', disabled }: Props) 
         disabled={disabled}
         color={copied ? 'teal' : undefined}
         leftSection={copied ? <IconCheck size={14} aria-hidden /> : <IconCopy size={14} aria-hidden />}
-        onClick={() => clipboard.copy(value)}
+        onClick={() => void copy()}
         aria-label={label}
       >
         {copied ? 'Copied' : 'Copy'}
@@ -42,7 +53,7 @@ export function CopyAction({ value, label, variant = 'icon', disabled }: Props) 
         variant="subtle"
         color={copied ? 'teal' : 'gray'}
         disabled={disabled}
-        onClick={() => clipboard.copy(value)}
+        onClick={() => void copy()}
         aria-label={label}
       >
         {copied ? <IconCheck size={18} aria-hidden /> : <IconCopy size={18} aria-hidden />}

@@ -3,7 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { IconAlertTriangle, IconEyeOff } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { hasStatus } from '../../api/api-error.ts';
-import { useStreamingTokens } from '../../api/streaming-tokens.ts';
+import { useStreamingTokens, useStreamingTokenValues } from '../../api/streaming-tokens.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { CopyBlock } from '../../components/copy-block.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -15,13 +15,18 @@ export function LocalDevPage() {
   const { ws } = useCurrentWorkspace();
   useDocumentTitle(`Local development · ${ws} · Streamgate`);
   const tokens = useStreamingTokens(ws);
+  // This page exists to show the .env lines, so opening it reveals Token 2 (and is audited).
+  const values = useStreamingTokenValues(ws, tokens.data?.tokens.canViewValues === true);
 
   let env: ReactNode;
-  if (tokens.isPending) env = <PageLoader label="Loading the workspace token" />;
-  else if (tokens.isError && !hasStatus(tokens.error, 403)) {
+  if (tokens.isPending || (tokens.data?.tokens.canViewValues && values.isPending)) {
+    env = <PageLoader label="Loading the workspace token" />;
+  } else if (tokens.isError && !hasStatus(tokens.error, 403)) {
     env = <ApiErrorAlert error={tokens.error} onRetry={() => tokens.refetch()} />;
+  } else if (values.isError) {
+    env = <ApiErrorAlert error={values.error} onRetry={() => values.refetch()} />;
   } else {
-    const token = tokens.data?.tokens.token2.value ?? null;
+    const token = values.data?.token2 ?? null;
     env = (
       <Stack gap="sm">
         {token === null && (

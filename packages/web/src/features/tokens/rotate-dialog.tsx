@@ -24,10 +24,21 @@ import { RelativeTime } from '../../components/relative-time.tsx';
 import { mask, SecretField } from '../../components/secret-field.tsx';
 import { ClientsTable } from './clients-table.tsx';
 import { RECENT_USE_DAYS, recentClientsOf, usageOf } from './token-usage.ts';
+import { useTokenValueLoader } from './use-token-value-loader.ts';
 
 type Props = { ws: string; data: StreamingTokensWithEtag; opened: boolean; onClose: () => void };
 
-function TokenSummary({ label, token, fate }: { label: string; token: StreamingToken; fate: string }) {
+function TokenSummary({
+  label,
+  token,
+  fate,
+  loadValue,
+}: {
+  label: string;
+  token: StreamingToken;
+  fate: string;
+  loadValue?: () => Promise<string>;
+}) {
   return (
     <Stack gap={4}>
       <Text size="sm" fw={600}>
@@ -36,10 +47,10 @@ function TokenSummary({ label, token, fate }: { label: string; token: StreamingT
           ({fate})
         </Text>
       </Text>
-      {token.value !== undefined ? (
-        <SecretField value={token.value} label={`${label} in dialog`} />
+      {token.value !== undefined || loadValue ? (
+        <SecretField value={token.value} hint={token.hint} load={loadValue} label={`${label} in dialog`} />
       ) : (
-        <Code>{mask(token.id)}</Code>
+        <Code>{mask(token.hint)}</Code>
       )}
       <Text size="xs" c="dimmed">
         Last used <RelativeTime value={token.lastUsedAt} />
@@ -104,6 +115,7 @@ export function RotateDialog({ ws, data, opened, onClose }: Props) {
   const [confirmation, setConfirmation] = useState('');
   const [lostRace, setLostRace] = useState(false);
   const { token1, token2 } = data.tokens;
+  const loadValue = useTokenValueLoader(ws, data.tokens);
   const confirmed = confirmation.trim() === ws;
 
   const close = () => {
@@ -181,8 +193,18 @@ export function RotateDialog({ ws, data, opened, onClose }: Props) {
             </List>
           </div>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TokenSummary label="Token 1" token={token1} fate="will be deactivated" />
-            <TokenSummary label="Token 2" token={token2} fate="becomes Token 1" />
+            <TokenSummary
+              label="Token 1"
+              token={token1}
+              fate="will be deactivated"
+              loadValue={loadValue?.token1}
+            />
+            <TokenSummary
+              label="Token 2"
+              token={token2}
+              fate="becomes Token 1"
+              loadValue={loadValue?.token2}
+            />
           </SimpleGrid>
           <Token1Usage token={token1} />
           <div>

@@ -21,9 +21,15 @@ function UsageBadge({ usage }: { usage: TokenUsage }) {
   );
 }
 
-type Props = { label: 'Token 1' | 'Token 2'; token: StreamingToken; description: string };
+type Props = {
+  label: 'Token 1' | 'Token 2';
+  token: StreamingToken;
+  description: string;
+  /** Fetches the value when the person reveals or copies it; absent for roles that may not. */
+  loadValue?: () => Promise<string>;
+};
 
-export function StreamingTokenCard({ label, token, description }: Props) {
+export function StreamingTokenCard({ label, token, description, loadValue }: Props) {
   const headingId = `${label.replace(' ', '-').toLowerCase()}-heading`;
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={headingId}>
@@ -37,8 +43,8 @@ export function StreamingTokenCard({ label, token, description }: Props) {
         <Text size="sm" c="dimmed">
           {description}
         </Text>
-        {token.value !== undefined ? (
-          <SecretField value={token.value} label={label} />
+        {token.value !== undefined || loadValue ? (
+          <SecretField value={token.value} hint={token.hint} load={loadValue} label={label} />
         ) : (
           <Text size="sm" data-testid={`${label.replace(' ', '-').toLowerCase()}-hidden`}>
             Value hidden for your role.

@@ -7,10 +7,12 @@ import { PageLoader } from '../../components/page-loader.tsx';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
 import { RotateDialog } from './rotate-dialog.tsx';
 import { StreamingTokenCard } from './streaming-token-card.tsx';
+import { useTokenValueLoader } from './use-token-value-loader.ts';
 
 export function StreamingTokensTab() {
   const { ws, role } = useCurrentWorkspace();
   const query = useStreamingTokens(ws);
+  const loadValue = useTokenValueLoader(ws, query.data?.tokens);
   const [opened, { open, close }] = useDisclosure(false);
 
   if (query.isPending) return <PageLoader label="Loading streaming tokens" />;
@@ -56,11 +58,13 @@ export function StreamingTokensTab() {
           label="Token 1"
           token={tokens.token1}
           description="The current token. Rotating deactivates it."
+          loadValue={loadValue?.token1}
         />
         <StreamingTokenCard
           label="Token 2"
           token={tokens.token2}
           description="The next token. It becomes Token 1 when you rotate, so services on it keep working."
+          loadValue={loadValue?.token2}
         />
       </SimpleGrid>
       <Group gap="xs" align="center">

@@ -11,6 +11,7 @@ const DAY = 24 * 60 * MIN;
 function token(lastUsedAt: string | null, clientsAt: string[] = []): StreamingToken {
   return {
     id: 't',
+    hint: 'abcd',
     createdAt: ago(30 * DAY),
     lastUsedAt,
     lastUsedBy: null,
