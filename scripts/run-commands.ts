@@ -81,7 +81,7 @@ export async function runUp(args: string[]): Promise<void> {
   }
 
   // The portal first: the broker fetches its JWKS at start-up.
-  const portal = await serve(args);
+  const portal = await serve(args, process.env, { brokerStartsLater: admin !== null });
   let stopKafka = async () => {};
   if (admin) {
     process.stdout.write(
@@ -97,7 +97,7 @@ export async function runUp(args: string[]): Promise<void> {
       adminPassword: admin.password,
     });
     stopKafka = () => kafka.stop();
-    await portal.portal.kafka.reconcileNow().catch(() => {});
+    portal.portal.kafka.start();
   }
   process.stdout.write(
     [

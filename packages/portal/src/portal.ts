@@ -159,9 +159,9 @@ export async function createPortal(
       await workspaces.ensureWorkspace('dev', 'Development');
       return admin;
     },
-    start() {
+    start(options: { reconcile?: boolean } = {}) {
       usage.start();
-      kafka.start();
+      if (options.reconcile ?? true) kafka.start();
     },
     async stop() {
       await kafka.stop();

@@ -17,7 +17,11 @@ const redactedPaths = [
   'res.headers["set-cookie"]',
 ];
 
-export async function serve(argv: string[], env: NodeJS.ProcessEnv = process.env) {
+export async function serve(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { brokerStartsLater?: boolean } = {},
+) {
   const { values } = parseArgs({
     args: argv,
     options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
@@ -41,7 +45,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv = process.env
     logger,
     uiDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   });
-  portal.start();
+  // `up` starts the broker after the portal (it needs the JWKS): reconcile once it is there.
+  portal.start({ reconcile: !options.brokerStartsLater });
   await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl;
 

@@ -53,6 +53,7 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     },
   });
 
+  let started = false;
   const translate = (error: unknown): never => {
     if (error instanceof KafkaUnavailableError)
       throw new TopicBrokerUnavailableError(error.message, { cause: error });
@@ -85,8 +86,9 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     topicBroker: (): TopicBroker | null => topicBroker,
     /** After a rotation or a workspace change: converge now, without making the caller wait. */
     reconcileSoon() {
+      // Before start() there is nothing to do: start() reconciles everything first.
       // The reconciler logs its own failures and retries on its timer.
-      reconciler.reconcileNow().catch(() => {});
+      if (started) reconciler.reconcileNow().catch(() => {});
     },
     reconcileNow: () => reconciler.reconcileNow(),
     readinessChecks: [
@@ -102,6 +104,7 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
       },
     ] as ReadinessCheck[],
     start() {
+      started = true;
       reconciler.start();
     },
     async stop() {
