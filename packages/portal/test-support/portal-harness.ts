@@ -47,7 +47,7 @@ let counter = 0;
  * `app.inject()`. Logs are captured at debug level so tests can check no secret reaches them.
  */
 export async function startHarness(
-  opts: { store?: Store; clock?: Clock; env?: Record<string, string> } = {},
+  opts: { store?: Store; clock?: Clock; env?: Record<string, string>; uiDir?: string } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'streamgate-test-'));
   const config = loadConfig({
@@ -66,7 +66,7 @@ export async function startHarness(
       done();
     },
   });
-  const app = await buildApp(portal, { logger: { level: 'debug', stream } });
+  const app = await buildApp(portal, { logger: { level: 'debug', stream }, uiDir: opts.uiDir ?? null });
 
   const inject = (options: InjectOptions) => app.inject(options);
   const login = async (email: string, password: string): Promise<Caller> => {
