@@ -7,13 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { Admin, MessagesStreamModes } from '@platformatic/kafka';
 import type { ActivePrincipal } from '../packages/portal/src/broker/acl-plan.ts';
 import { type AclReconciler, createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
+import { createKafkaAdmin, type KafkaAdmin } from '../packages/portal/src/broker/kafka-admin.ts';
 import {
-  createKafkaAdmin,
-  type KafkaAdmin,
   KafkaTopicExistsError,
   KafkaTopicNotFoundError,
   KafkaUnavailableError,
-} from '../packages/portal/src/broker/kafka-admin.ts';
+} from '../packages/portal/src/broker/kafka-errors.ts';
 import { startTestBroker, type TestBroker } from './test-broker.ts';
 import { tokenClients } from './test-clients.ts';
 import { eventually, kafkaErrorIds, rejectionOf } from './test-support.ts';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
 import { type AclBinding, type ActivePrincipal, aclKey, planAcls } from './acl-plan.ts';
 import { createAclReconciler, type ReconcilerLogger } from './acl-reconciler.ts';
-import { type AclBindingFilter, KafkaUnavailableError } from './kafka-admin.ts';
+import type { AclBindingFilter } from './kafka-admin.ts';
+import { KafkaUnavailableError } from './kafka-errors.ts';
 
 function fakeAdmin(initial: AclBinding[] = []) {
   const acls = new Map(initial.map((b) => [aclKey(b), b]));

@@ -5,15 +5,15 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { BrokerUnavailableError, ConflictError, NotFoundError, PortalError } from '../errors.ts';
+import { createKafkaAdmin } from './kafka-admin.ts';
 import {
-  createKafkaAdmin,
   KafkaAdminError,
   KafkaInvalidTopicError,
   KafkaTopicExistsError,
   KafkaTopicNotFoundError,
   KafkaUnavailableError,
   mapKafkaError,
-} from './kafka-admin.ts';
+} from './kafka-errors.ts';
 
 async function closedPort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');

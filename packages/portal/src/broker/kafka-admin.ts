@@ -1,6 +1,6 @@
 // The portal's Kafka admin connection: topics and ACLs through @platformatic/kafka's Admin, with
-// Kafka's nested error trees turned into the portal's errors (so a broker outage answers 503) and
-// every call bounded in time (a dead or hung broker fails fast; nothing waits forever).
+// Kafka's nested error trees turned into the portal's errors (kafka-errors.ts: a broker outage
+// answers 503) and every call bounded in time (a dead or hung broker fails fast).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
@@ -13,13 +13,7 @@ import {
   ResourcePatternTypes,
   ResourceTypes,
 } from '@platformatic/kafka';
-import {
-  BadRequestError,
-  BrokerUnavailableError,
-  ConflictError,
-  NotFoundError,
-  PortalError,
-} from '../errors.ts';
+import { PortalError } from '../errors.ts';
 import {
   type AclBinding,
   type AclOperation,
@@ -28,6 +22,7 @@ import {
   type AclResourceType,
   aclKey,
 } from './acl-plan.ts';
+import { KafkaTopicNotFoundError, KafkaUnavailableError, mapKafkaError } from './kafka-errors.ts';
 
 export interface KafkaAdminOptions {
   /** `host:port`, or several. */
@@ -87,48 +82,6 @@ export interface KafkaAdmin {
   /** Returns the ACLs Kafka deleted. */
   deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[]>;
   close(): Promise<void>;
-}
-
-/**
- * The broker cannot be reached, rejected the admin's credentials, did not answer in time, or said
- * it is not ready (no controller or leader yet, e.g. while it starts).
- */
-export class KafkaUnavailableError extends BrokerUnavailableError {
-  readonly reason: 'unreachable' | 'authentication' | 'timeout' | 'not-ready';
-  constructor(reason: KafkaUnavailableError['reason'], options?: { cause?: unknown }) {
-    super('The Kafka broker is unavailable; try again later.', options);
-    this.reason = reason;
-  }
-}
-
-export class KafkaTopicExistsError extends ConflictError {
-  constructor(topic: string) {
-    super(`Topic ${topic} already exists.`);
-  }
-}
-
-export class KafkaTopicNotFoundError extends NotFoundError {
-  constructor(topic: string) {
-    super(`Topic ${topic} does not exist.`);
-  }
-}
-
-/** Kafka refused the topic's settings (partitions, replication factor, a config value, the name). */
-export class KafkaInvalidTopicError extends BadRequestError {
-  readonly kafkaCode: string;
-  constructor(kafkaCode: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.kafkaCode = kafkaCode;
-  }
-}
-
-/** Anything else Kafka refused (e.g. the admin lacks a permission): a server-side problem. */
-export class KafkaAdminError extends PortalError {
-  readonly kafkaCode: string | null;
-  constructor(kafkaCode: string | null, options?: { cause?: unknown }) {
-    super('PORTAL_INTERNAL', `Kafka refused the request${kafkaCode ? ` (${kafkaCode})` : ''}.`, options);
-    this.kafkaCode = kafkaCode;
-  }
 }
 
 export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
@@ -387,81 +340,4 @@ function fromWire(acl: Acl): AclBinding | null {
     operation,
     permission,
   };
-}
-
-// --- Errors: @platformatic/kafka nests them (MultipleErrors > ResponseError > ProtocolError, causes) --
-
-interface KafkaErrorNode {
-  code?: string;
-  apiId?: string;
-  message?: string;
-  serverErrorMessage?: string | null;
-  errors?: unknown[];
-  cause?: unknown;
-}
-
-function flatten(error: unknown, into: KafkaErrorNode[] = [], depth = 0): KafkaErrorNode[] {
-  if (typeof error !== 'object' || error === null || depth > 12) return into;
-  const node = error as KafkaErrorNode;
-  into.push(node);
-  for (const inner of node.errors ?? []) flatten(inner, into, depth + 1);
-  if (node.cause) flatten(node.cause, into, depth + 1);
-  return into;
-}
-
-const invalidTopicCodes = new Set([
-  'INVALID_TOPIC_EXCEPTION',
-  'INVALID_PARTITIONS',
-  'INVALID_REPLICATION_FACTOR',
-  'INVALID_REPLICA_ASSIGNMENT',
-  'INVALID_CONFIG',
-  'POLICY_VIOLATION',
-]);
-const unreachableCodes = new Set([
-  'PLT_KFK_NETWORK',
-  'PLT_KFK_TIMEOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-]);
-const notReadyCodes = new Set([
-  'REQUEST_TIMED_OUT',
-  'NOT_CONTROLLER',
-  'BROKER_NOT_AVAILABLE',
-  'LEADER_NOT_AVAILABLE',
-  'COORDINATOR_NOT_AVAILABLE',
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'NETWORK_EXCEPTION',
-]);
-
-export function mapKafkaError(error: unknown, topic = ''): PortalError {
-  const nodes = flatten(error);
-  const apiIds = nodes.map((n) => n.apiId).filter((id): id is string => typeof id === 'string');
-  const has = (id: string) => apiIds.includes(id);
-
-  if (nodes.some((n) => n.code === 'PLT_KFK_AUTHENTICATION') || has('SASL_AUTHENTICATION_FAILED')) {
-    return new KafkaUnavailableError('authentication', { cause: error });
-  }
-  if (has('TOPIC_ALREADY_EXISTS')) return new KafkaTopicExistsError(topic);
-  if (has('UNKNOWN_TOPIC_OR_PARTITION') || has('UNKNOWN_TOPIC_ID')) return new KafkaTopicNotFoundError(topic);
-  if (nodes.some((n) => n.code === 'PLT_KFK_USER' && /^Unknown topic/.test(n.message ?? ''))) {
-    return new KafkaTopicNotFoundError(topic);
-  }
-  const invalid = nodes.find((n) => n.apiId && invalidTopicCodes.has(n.apiId));
-  if (invalid?.apiId) {
-    const detail = invalid.serverErrorMessage || invalid.message || invalid.apiId;
-    return new KafkaInvalidTopicError(invalid.apiId, `Kafka refused topic ${topic}: ${detail}`, {
-      cause: error,
-    });
-  }
-  if (
-    nodes.some(
-      (n) => (n.code && unreachableCodes.has(n.code)) || /Cannot connect to any broker/.test(n.message ?? ''),
-    )
-  ) {
-    return new KafkaUnavailableError('unreachable', { cause: error });
-  }
-  if (apiIds.some((id) => notReadyCodes.has(id)))
-    return new KafkaUnavailableError('not-ready', { cause: error });
-  return new KafkaAdminError(apiIds[0] ?? null, { cause: error });
 }

@@ -5,12 +5,8 @@ import type { Store } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
 import { createAclReconciler } from './acl-reconciler.ts';
 import { brokerPrincipalOf } from './broker-principal.ts';
-import {
-  createKafkaAdmin,
-  KafkaTopicExistsError,
-  KafkaTopicNotFoundError,
-  KafkaUnavailableError,
-} from './kafka-admin.ts';
+import { createKafkaAdmin } from './kafka-admin.ts';
+import { KafkaTopicExistsError, KafkaTopicNotFoundError, KafkaUnavailableError } from './kafka-errors.ts';
 
 /**
  * The portal's side of Kafka: one admin connection (SCRAM, the portal's own principal), the
