@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { mapBrokerConfig } from './broker-config.ts';
 import { RawTopicConsumer } from './consumer/raw-topic-consumer.ts';
-import { type LoopHooks, TopicConsumer } from './consumer/topic-consumer.ts';
+import { type LoopHooks, TopicConsumer, type TopicConsumerDeps } from './consumer/topic-consumer.ts';
 import { BrokerCredentials } from './credentials.ts';
 import {
   ClientClosedError,
@@ -149,23 +149,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
     consumerGroup?: string | null,
     options: TopicConsumerOptions = {},
   ): Promise<TopicConsumer> {
-    const { topic, connection, workspaceId } = await this.#prepareTopic(topicNameOrId);
-    const group = this.#group(workspaceId, consumerGroup);
-    const consumer: TopicConsumer = new TopicConsumer({
-      topic,
-      consumerGroup: group.id,
-      createLoop: (handle, hooks) => this.#newLoop(topic, connection, group, options, handle, hooks),
-      assertUsable: () => this.#guard.assertUsable(),
-      onClose: () => this.#members.delete(member),
-      onFatalUnhandled: (error) => this.#report(null, error),
-    });
-    const member: Member = {
-      emitter: consumer,
-      close: () => consumer.close(),
-      fail: (error) => consumer.fail(error),
-    };
-    this.#members.add(member);
-    return consumer;
+    return this.#openConsumer((deps) => new TopicConsumer(deps), topicNameOrId, consumerGroup, options);
   }
 
   async getRawTopicConsumer(
@@ -173,9 +157,19 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
     consumerGroup?: string | null,
     options: TopicConsumerOptions = {},
   ): Promise<RawTopicConsumer> {
+    return this.#openConsumer((deps) => new RawTopicConsumer(deps), topicNameOrId, consumerGroup, options);
+  }
+
+  /** Resolves the topic and group, builds the consumer, and keeps it among the open members. */
+  async #openConsumer<C extends TopicConsumer | RawTopicConsumer>(
+    build: (deps: TopicConsumerDeps) => C,
+    topicNameOrId: string,
+    consumerGroup: string | null | undefined,
+    options: TopicConsumerOptions,
+  ): Promise<C> {
     const { topic, connection, workspaceId } = await this.#prepareTopic(topicNameOrId);
     const group = this.#group(workspaceId, consumerGroup);
-    const consumer: RawTopicConsumer = new RawTopicConsumer({
+    const consumer = build({
       topic,
       consumerGroup: group.id,
       createLoop: (handle, hooks) => this.#newLoop(topic, connection, group, options, handle, hooks),
