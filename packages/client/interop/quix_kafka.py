@@ -9,7 +9,6 @@ Configured like a deployment: only Quix__Sdk__Token and Quix__Portal__Api in the
     python quix_kafka.py consume-json TOPIC COUNT TIMEOUT_S GROUP  reads them back with app.run()
 """
 
-import base64
 import json
 import sys
 import time
@@ -22,22 +21,7 @@ from quixstreams.models.serializers.quix import (
     QuixTimeseriesSerializer,
 )
 
-
-def to_json(value):
-    if isinstance(value, (bytes, bytearray)):
-        return {"$b64": base64.b64encode(value).decode("ascii")}
-    raise TypeError(f"cannot encode {type(value)}")
-
-
-def from_json(value):
-    if isinstance(value, dict):
-        if set(value) == {"$b64"}:
-            return base64.b64decode(value["$b64"])
-        return {k: from_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_json(v) for v in value]
-    return value
-
+from json_bytes import from_json, to_json
 
 def consume(topic_name, count, timeout_s, group):
     app = Application(consumer_group=group, auto_offset_reset="earliest")
