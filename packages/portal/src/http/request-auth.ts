@@ -30,13 +30,12 @@ export function registerAuthentication(app: FastifyInstance, authenticate: Authe
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.config.auth === 'none') return;
-    const method = request.method.toUpperCase();
+    const { method, headers } = request; // Node gives the method upper-case
     request.auth = await authenticate({
-      authorization: request.headers.authorization,
+      authorization: headers.authorization,
       sessionCookie: request.cookies[sessionCookieName],
-      csrfHeader:
-        typeof request.headers['x-csrf-token'] === 'string' ? request.headers['x-csrf-token'] : undefined,
-      unsafeMethod: !['GET', 'HEAD', 'OPTIONS'].includes(method),
+      csrfHeader: typeof headers['x-csrf-token'] === 'string' ? headers['x-csrf-token'] : undefined,
+      unsafeMethod: method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
       client: clientOf(request),
     });
   });

@@ -70,4 +70,45 @@ describe('usage recorder', () => {
     assert.equal(batches[0]!.length, 1, 'one row per (token, client key): two would collide in one upsert');
     assert.equal(batches[0]![0]!.userAgent, long);
   });
+  it('follows clients that take turns on one token, each with its own latest time', async () => {
+    const clock = fixedClock(new Date('2026-01-01T00:00:00Z'));
+    const { store, batches } = recordingStore();
+    const usage = createUsageRecorder({ store, clock });
+    const other = { ...client, address: '10.0.0.2' };
+    for (const [second, who] of [
+      [0, client],
+      [1, other],
+      [2, client],
+      [3, client],
+      [4, other],
+      [5, client],
+    ] as const) {
+      clock.set(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+      usage.record('st-1', who);
+    }
+    await usage.flush();
+    const times = Object.fromEntries(batches[0]!.map((u) => [u.address, u.lastUsedAt.toISOString()]));
+    assert.deepEqual(times, {
+      '10.0.0.1': '2026-01-01T00:00:05.000Z',
+      '10.0.0.2': '2026-01-01T00:00:04.000Z',
+    });
+  });
+
+  it('never moves the time of a record already handed to the store', async () => {
+    const clock = fixedClock(new Date('2026-01-01T00:00:00Z'));
+    const written: TokenUsageRecord[][] = [];
+    const store = {
+      async recordTokenUsage(usages: TokenUsageRecord[]) {
+        written.push(usages); // the very objects, not copies
+      },
+    } as unknown as Store;
+    const usage = createUsageRecorder({ store, clock });
+    usage.record('st-1', client);
+    await usage.flush();
+    clock.advance(5_000);
+    usage.record('st-1', client);
+    assert.equal(written[0]![0]!.lastUsedAt.toISOString(), '2026-01-01T00:00:00.000Z');
+    await usage.flush();
+    assert.equal(written[1]![0]!.lastUsedAt.toISOString(), '2026-01-01T00:00:05.000Z');
+  });
 });

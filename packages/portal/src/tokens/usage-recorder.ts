@@ -33,10 +33,14 @@ export function createUsageRecorder(deps: {
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
 
+  /** Per token, the client of its latest use: a service sending request after request matches it. */
+  const latestByToken = new Map<string, { client: ClientInfo; entry: TokenUsageRecord }>();
+
   const flushOnce = async () => {
     if (pending.size === 0) return;
     const batch = [...pending.values()];
     pending.clear();
+    latestByToken.clear();
     await store.recordTokenUsage(batch);
   };
 
@@ -44,23 +48,36 @@ export function createUsageRecorder(deps: {
     record(tokenId, client) {
       // Called on every authenticated request: a client already pending this interval only
       // moves its time; the hash and the record are made once per client per interval.
+      const latest = latestByToken.get(tokenId);
+      if (
+        latest !== undefined &&
+        latest.client.address === client.address &&
+        latest.client.userAgent === client.userAgent &&
+        latest.client.deploymentId === client.deploymentId
+      ) {
+        latest.entry.lastUsedAt = clock.now();
+        return;
+      }
       const userAgent = client.userAgent.slice(0, maxField);
       const deploymentId = client.deploymentId?.slice(0, maxField) ?? null;
       const key = `${tokenId}\n${userAgent}\n${client.address}\n${deploymentId ?? ''}`;
       const known = pending.get(key);
       if (known) {
         known.lastUsedAt = clock.now();
+        latestByToken.set(tokenId, { client, entry: known });
         return;
       }
       const clientKey = sha256Hex(`${userAgent}\n${client.address}\n${deploymentId ?? ''}`).slice(0, 32);
-      pending.set(key, {
+      const entry: TokenUsageRecord = {
         tokenId,
         clientKey,
         userAgent,
         address: client.address,
         deploymentId,
         lastUsedAt: clock.now(),
-      });
+      };
+      pending.set(key, entry);
+      latestByToken.set(tokenId, { client, entry });
     },
     flush() {
       flushing = flushing.then(flushOnce, flushOnce);
