@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,22 +15,24 @@ import { replaceSection, resultsPath } from './results-file.ts';
  * GET /workspaces/dev with a streaming token (Bearer Token 1) and with a PAT. The targets
  * alternate within every round, so machine noise hits them all alike; the ratio is of medians.
  *
- *   node bench/portal-auth.ts [--rounds 3] [--duration 5] [--connections 50] [--warmup 3]
- *                             [--no-write] [--cpu-prof <dir>] [--server <path to server.ts>]
+ *   node bench/portal-auth.ts [--rounds 9] [--duration 3] [--connections 50] [--warmup 3]
+ *                             [--no-pin] [--no-write] [--cpu-prof <dir>] [--server <path to server.ts>]
  *
- * Besides req/s (which on a small machine also measures autocannon, sharing the CPUs), it
- * reports the portal's own CPU time per request from /proc: the steadier figure for what a
- * route costs. Writes its section of bench/RESULTS.md unless --no-write. With --cpu-prof the
+ * With two CPUs or more (and `taskset`), the portal runs on CPU 1 and this process, the load
+ * generator, on CPU 0: otherwise autocannon and the portal take turns on the same cores, and
+ * what is measured is partly the scheduler. --no-pin leaves placement to the kernel.
+ * Besides req/s it reports the portal's own CPU time per request from /proc. Writes its section of bench/RESULTS.md unless --no-write. With --cpu-prof the
  * portal runs under `node --cpu-prof` and leaves its profile in <dir>; --server runs another
  * checkout's portal (before/after comparisons).
  */
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '9' },
+    duration: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     server: { type: 'string' },
   },
@@ -40,6 +42,18 @@ const duration = Number(args.duration);
 const connections = Number(args.connections);
 const warmup = Number(args.warmup);
 const target = 0.7;
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** CPU 0 for autocannon (this process, every thread of it), CPU 1 for the portal. */
+const pinned = !args['no-pin'] && cpus().length >= 2 && hasTaskset();
+if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverEntry = args.server ? resolve(args.server) : join(root, 'packages/portal/src/server.ts');
@@ -83,19 +97,16 @@ function freePort(): Promise<number> {
 async function startPortal(dataDir: string, password: string) {
   const port = await freePort();
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, serverEntry, '--port', String(port), '--data-dir', dataDir],
-    {
-      env: {
-        ...process.env,
-        STREAMGATE_ADMIN_EMAIL: 'admin@example.test',
-        STREAMGATE_ADMIN_PASSWORD: password,
-      },
-      // Its request log goes where a deployment's would: away, without a reader to keep up with.
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const command = [process.execPath, ...profile, serverEntry, '--port', String(port), '--data-dir', dataDir];
+  const child = spawn(pinned ? 'taskset' : command[0]!, pinned ? ['-c', '1', ...command] : command.slice(1), {
+    env: {
+      ...process.env,
+      STREAMGATE_ADMIN_EMAIL: 'admin@example.test',
+      STREAMGATE_ADMIN_PASSWORD: password,
     },
-  );
+    // Its request log goes where a deployment's would: away, without a reader to keep up with.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8192);
@@ -177,39 +188,64 @@ const median = (xs: number[]) => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function report(targets: Target[], runs: Run[][], command: string): string {
-  const byTarget = targets.map((_, t) => runs.map((round) => round[t]!));
-  const [noop, streaming, pat] = byTarget as [Run[], Run[], Run[]];
+interface Comparison {
+  /** What the no-op is compared with. */
+  subject: Target;
+  /** Per round: [no-op, subject]. */
+  runs: [Run, Run][];
+}
+
+function comparisonTable(
+  noop: Target,
+  comparison: Comparison,
+): { lines: string[]; ratio: number; cpuRatio: string } {
+  const noopRuns = comparison.runs.map((round) => round[0]);
+  const subjectRuns = comparison.runs.map((round) => round[1]);
   const rps = (xs: Run[]) => median(xs.map((run) => run.reqPerSec));
   const cpu = (xs: Run[]) =>
     xs.every((run) => run.cpuMicros !== null) ? median(xs.map((run) => run.cpuMicros!)) : null;
-  const ratio = rps(streaming) / rps(noop);
-  const paired = runs.map((round) => round[1]!.reqPerSec / round[0]!.reqPerSec);
-  const noopCpu = cpu(noop);
-  const cpuRatio = (xs: Run[]) => {
-    const own = cpu(xs);
-    return noopCpu !== null && own !== null ? (noopCpu / own).toFixed(2) : 'n/a';
+  const ratio = rps(subjectRuns) / rps(noopRuns);
+  const noopCpu = cpu(noopRuns);
+  const subjectCpu = cpu(subjectRuns);
+  const cpuRatio = noopCpu !== null && subjectCpu !== null ? (noopCpu / subjectCpu).toFixed(2) : 'n/a';
+  const both = [noopRuns, subjectRuns];
+  return {
+    ratio,
+    cpuRatio,
+    lines: [
+      `| round | ${noop.name} req/s | ${comparison.subject.name} req/s | ratio |`,
+      '|---|---:|---:|---:|',
+      ...comparison.runs.map(
+        ([a, b], i) =>
+          `| ${i + 1} | ${fmt(a.reqPerSec)} | ${fmt(b.reqPerSec)} | ${(b.reqPerSec / a.reqPerSec).toFixed(2)} |`,
+      ),
+      `| **median** | **${fmt(rps(noopRuns))}** | **${fmt(rps(subjectRuns))}** | **${ratio.toFixed(2)}** |`,
+      `| latency p50 / p99, ms (median) | ${both.map((xs) => `${median(xs.map((r) => r.p50))} / ${median(xs.map((r) => r.p99))}`).join(' | ')} | |`,
+      `| portal CPU µs per request (median) | ${both.map((xs) => fmt(cpu(xs) ?? Number.NaN)).join(' | ')} | ${cpuRatio} |`,
+    ],
   };
+}
+
+function report(noop: Target, streaming: Comparison, pat: Comparison, command: string): string {
+  const main = comparisonTable(noop, streaming);
+  const patTable = comparisonTable(noop, pat);
   const lines = [
     '## Portal: authenticated route vs no-op',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
-      `autocannon -c ${connections} -d ${duration} per run, ${rounds} rounds alternating the targets after a ${warmup} s warm-up of each; ` +
-      'one portal process (SQLite, default settings, request logging at info) and autocannon on the same machine, over loopback.',
+      `autocannon -c ${connections} -d ${duration} per run after a ${warmup} s warm-up of each target; ` +
+      `one portal process (SQLite, default settings, request logging at info) and autocannon on the same machine, over loopback${pinned ? ', the portal pinned to CPU 1 and autocannon to CPU 0' : ', placement left to the kernel (--no-pin)'}. ` +
+      `Each comparison is ${rounds} rounds of its two targets, alternating which runs first; ratios are of the medians.`,
     '',
-    `| round | ${targets.map((t) => `${t.name} req/s`).join(' | ')} | streaming / no-op | PAT / no-op |`,
-    `|---|${targets.map(() => '---:').join('|')}|---:|---:|`,
-    ...runs.map(
-      (round, i) =>
-        `| ${i + 1} | ${round.map((run) => fmt(run.reqPerSec)).join(' | ')} | ${(round[1]!.reqPerSec / round[0]!.reqPerSec).toFixed(2)} | ${(round[2]!.reqPerSec / round[0]!.reqPerSec).toFixed(2)} |`,
-    ),
-    `| **median** | ${byTarget.map((xs) => `**${fmt(rps(xs))}**`).join(' | ')} | **${ratio.toFixed(2)}** | **${(rps(pat) / rps(noop)).toFixed(2)}** |`,
-    `| latency p50 / p99, ms (median) | ${byTarget.map((xs) => `${median(xs.map((r) => r.p50))} / ${median(xs.map((r) => r.p99))}`).join(' | ')} | | |`,
-    `| portal CPU µs per request (median) | ${byTarget.map((xs) => fmt(cpu(xs) ?? Number.NaN)).join(' | ')} | ${cpuRatio(streaming)} | ${cpuRatio(pat)} |`,
+    ...main.lines,
     '',
-    `Streaming-token-authenticated / no-op, ratio of the median req/s: **${ratio.toFixed(2)}** ` +
-      `(per round: ${paired.map((r) => r.toFixed(2)).join(', ')}; target ≥ ${target.toFixed(2)}: ${ratio >= target ? 'met' : '**not met**'}). ` +
-      `By the portal's CPU time per request (no-op / authenticated, the capacity ratio with a core to itself): ${cpuRatio(streaming)}.`,
+    `Streaming-token-authenticated / no-op, ratio of the median req/s: **${main.ratio.toFixed(2)}** ` +
+      `(target ≥ ${target.toFixed(2)}: ${main.ratio >= target ? 'met' : '**not met**'}). ` +
+      `By the portal's CPU time per request (no-op / authenticated, the capacity ratio with a core to itself): ${main.cpuRatio}.`,
+    '',
+    'The same with a personal access token (an ES256 signature to verify and three reads per request), measured after the comparison above:',
+    '',
+    ...patTable.lines,
     '',
     'Reproduce (from the repository root, Node 24 on PATH):',
     '',
@@ -227,40 +263,44 @@ try {
   const portal = await startPortal(dataDir, password);
   child = portal.child;
   const { streamingToken, pat } = await credentials(portal.url, password);
-  const targets: Target[] = [
-    { name: 'GET /healthz (no-op)', path: '/healthz', headers: {} },
-    {
-      name: 'GET /workspaces/dev (streaming token)',
-      path: '/workspaces/dev',
-      headers: { authorization: `Bearer ${streamingToken}` },
-    },
-    {
-      name: 'GET /workspaces/dev (PAT)',
-      path: '/workspaces/dev',
-      headers: { authorization: `Bearer ${pat}` },
-    },
-  ];
-  for (const t of targets) {
+  const noop: Target = { name: 'GET /healthz (no-op)', path: '/healthz', headers: {} };
+  const streamingTarget: Target = {
+    name: 'GET /workspaces/dev (streaming token)',
+    path: '/workspaces/dev',
+    headers: { authorization: `Bearer ${streamingToken}` },
+  };
+  const patTarget: Target = {
+    name: 'GET /workspaces/dev (PAT)',
+    path: '/workspaces/dev',
+    headers: { authorization: `Bearer ${pat}` },
+  };
+  for (const t of [noop, streamingTarget, patTarget]) {
     console.error(`warm-up: ${t.name}`);
     await measure(portal.url, child.pid, t, warmup);
   }
-  const runs: Run[][] = [];
-  for (let round = 0; round < rounds; round++) {
-    const results: Run[] = [];
-    // Rotate the order too, so no target always runs first (or right after the heaviest one).
-    const order = targets.map((_, i) => (i + round) % targets.length);
-    for (const i of order) {
-      const run = await measure(portal.url, child.pid, targets[i]!, duration);
-      console.error(
-        `round ${round + 1}: ${targets[i]!.name}: ${fmt(run.reqPerSec)} req/s, ${fmt(run.cpuMicros ?? Number.NaN)} µs portal CPU per request`,
-      );
-      results[i] = run;
+  // One comparison at a time, each of exactly two targets: a third target run in between (the
+  // PAT route's heavy ES256 work) changes the conditions the next run meets, and so the ratio.
+  const compare = async (subject: Target): Promise<Comparison> => {
+    const runs: [Run, Run][] = [];
+    for (let round = 0; round < rounds; round++) {
+      const pair = round % 2 === 0 ? [noop, subject] : [subject, noop];
+      const results = new Map<Target, Run>();
+      for (const t of pair) {
+        const run = await measure(portal.url, child!.pid, t, duration);
+        console.error(
+          `round ${round + 1}: ${t.name}: ${fmt(run.reqPerSec)} req/s, ${fmt(run.cpuMicros ?? Number.NaN)} µs portal CPU per request`,
+        );
+        results.set(t, run);
+      }
+      runs.push([results.get(noop)!, results.get(subject)!]);
     }
-    runs.push(results);
-  }
+    return { subject, runs };
+  };
+  const streaming = await compare(streamingTarget);
+  const patComparison = await compare(patTarget);
   const passed = process.argv.slice(2).filter((arg) => arg !== '--no-write');
   const command = ['node bench/portal-auth.ts', ...passed].join(' ');
-  const table = report(targets, runs, command);
+  const table = report(noop, streaming, patComparison, command);
   console.log(table);
   if (!args['no-write']) {
     replaceSection('portal-auth', table);
