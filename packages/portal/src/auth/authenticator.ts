@@ -14,6 +14,8 @@ export interface Credentials {
   /** Writes by cookie need the CSRF token; reads do not. */
   unsafeMethod: boolean;
   client: ClientInfo;
+  /** The connection the request came over (see StreamingTokenService.authenticate). */
+  connection?: object;
 }
 
 export interface Authenticated {
@@ -40,7 +42,10 @@ export function createAuthenticator(deps: {
       if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".');
       const token = match[1]!;
       if (token.startsWith('sgs_')) {
-        return { principal: await streamingTokens.authenticate(token, credentials.client), session: null };
+        return {
+          principal: await streamingTokens.authenticate(token, credentials.client, credentials.connection),
+          session: null,
+        };
       }
       if (token.startsWith('sgp_')) return { principal: await pats.authenticate(token), session: null };
       throw new InvalidTokenError(

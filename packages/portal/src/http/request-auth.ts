@@ -37,6 +37,7 @@ export function registerAuthentication(app: FastifyInstance, authenticate: Authe
       csrfHeader: typeof headers['x-csrf-token'] === 'string' ? headers['x-csrf-token'] : undefined,
       unsafeMethod: method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
       client: clientOf(request),
+      connection: request.raw.socket,
     });
   });
 }

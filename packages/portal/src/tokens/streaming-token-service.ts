@@ -13,6 +13,7 @@ import {
 import { can } from '../permissions/permissions.ts';
 import type { Principal, StreamingPrincipal } from '../permissions/principal.ts';
 import type { Store, StreamingTokenRecord, TokenUsageRecord } from '../storage/storage.ts';
+import { createPresentedTokenMemo } from './presented-token-memo.ts';
 import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
 import { checkStreamingTokenShape, generateStreamingToken } from './streaming-token-format.ts';
 import type { ClientInfo, UsageRecorder } from './usage-recorder.ts';
@@ -40,7 +41,12 @@ export interface StreamingTokensView {
 export interface StreamingTokenService {
   /** A fresh pair for a new workspace (records to insert; the values are not returned). */
   newPair(workspaceId: string): [StreamingTokenRecord, StreamingTokenRecord];
-  authenticate(presented: string, client: ClientInfo): Promise<StreamingPrincipal>;
+  /**
+   * The principal of an active streaming token. `connection` (the transport connection the
+   * token came over: any object that lives as long as it) lets a keep-alive client's repeated
+   * token skip the checksum and the hash; never the lookup.
+   */
+  authenticate(presented: string, client: ClientInfo, connection?: object): Promise<StreamingPrincipal>;
   /**
    * The pair and its usage; the values too (for roles that may see them, and audited) unless
    * `values: false`, which reads usage without revealing anything and so is not audited.
@@ -72,6 +78,19 @@ export function createStreamingTokenService(deps: {
 }): StreamingTokenService {
   const { store, box, clock, usage, audit } = deps;
   const listeners: ((workspaceId: string) => void)[] = [];
+  const memo = createPresentedTokenMemo();
+
+  /** The SHA-256 of a well-formed token; a typo is refused here, before any lookup. */
+  const hashOfPresented = (presented: string): string => {
+    const shape = checkStreamingTokenShape(presented);
+    if (shape === 'bad-checksum')
+      throw new InvalidTokenError(
+        'Invalid streaming token: the checksum does not match (a typo or a truncated copy?).',
+      );
+    if (shape !== 'valid')
+      throw new InvalidTokenError('Invalid streaming token: it is not in the sgs_ format.');
+    return sha256Hex(presented);
+  };
 
   const mint = (workspaceId: string, slot: 1 | 2): StreamingTokenRecord => {
     const value = generateStreamingToken();
@@ -162,23 +181,20 @@ export function createStreamingTokenService(deps: {
   return {
     newPair: (workspaceId) => [mint(workspaceId, 1), mint(workspaceId, 2)],
 
-    async authenticate(presented, client) {
-      const shape = checkStreamingTokenShape(presented);
-      if (shape === 'bad-checksum')
-        throw new InvalidTokenError(
-          'Invalid streaming token: the checksum does not match (a typo or a truncated copy?).',
-        );
-      if (shape !== 'valid')
-        throw new InvalidTokenError('Invalid streaming token: it is not in the sgs_ format.');
+    async authenticate(presented, client, connection) {
+      const remembered = connection === undefined ? undefined : memo.hashOf(connection, presented);
+      const hash = remembered ?? hashOfPresented(presented);
       // The row is looked up by the hash itself, so a found row matches: comparing the two
       // again (two more SHA-256s per request) would add cost on the hot path and no safety.
-      const token = await store.findTokenByHash(sha256Hex(presented));
-      if (!token) throw new InvalidTokenError('Unknown streaming token.');
-      if (token.slot === null) {
+      const token = await store.findTokenByHash(hash);
+      if (!token || token.slot === null) {
+        if (connection !== undefined) memo.forget(connection);
+        if (!token) throw new InvalidTokenError('Unknown streaming token.');
         throw new TokenRevokedError(
           `This streaming token was deactivated by a rotation${token.deactivatedAt ? ` at ${token.deactivatedAt.toISOString()}` : ''}; use the workspace's current Token 1 or Token 2.`,
         );
       }
+      if (connection !== undefined && remembered === undefined) memo.remember(connection, presented, hash);
       usage.record(token.id, client);
       return { kind: 'streaming', workspaceId: token.workspaceId, tokenId: token.id };
     },

@@ -33,7 +33,7 @@ export function registerWorkspaceRoutes(
     name: workspace.name,
     status: 'Ready',
     createdAt: workspace.createdAt,
-    ...(workspace.role ? { role: workspace.role } : {}),
+    role: workspace.role ?? undefined, // humans only: an absent field is not serialised
     brokerType: 'SelfHosted',
     broker: deps.broker(),
     brokerSettings: { brokerType: 'SelfHosted', syncTopics: false },
