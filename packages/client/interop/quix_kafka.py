@@ -51,10 +51,27 @@ def consume(topic_name, count, timeout_s, group):
         raise SystemExit(f"only {seen} of {count} rows arrived")
 
 
+class Deliveries:
+    """Delivery reports: flush() only says nothing is left in the queue, not that it all arrived
+    (a refused message, e.g. for lack of an ACL, leaves the queue at once with an error)."""
+
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, error, _message):
+        if error is not None:
+            self.errors.append(str(error))
+
+    def check(self):
+        if self.errors:
+            raise SystemExit(f"{len(self.errors)} messages failed: {self.errors[0]}")
+
+
 def produce(topic_name):
     app = Application()
     serializers = {}
     topic = app.topic(topic_name)
+    deliveries = Deliveries()
     with app.get_producer() as producer:
         for line in sys.stdin:
             if not line.strip():
@@ -71,23 +88,27 @@ def produce(topic_name):
                 key=request["key"].encode(),
                 value=value,
                 headers=list(serializer.extra_headers.items()) or None,
+                on_delivery=deliveries,
             )
         remaining = producer.flush(60)
     if remaining:
         raise SystemExit(f"{remaining} messages were not delivered within 60 s")
+    deliveries.check()
     print("produced", flush=True)
 
 
 def produce_json(topic_name, count):
     app = Application()
     topic = app.topic(topic_name, value_serializer="json")
+    deliveries = Deliveries()
     with app.get_producer() as producer:
         for i in range(count):
             message = topic.serialize(key=f"k{i % 3}", value={"n": i})
-            producer.produce(topic=topic.name, key=message.key, value=message.value)
+            producer.produce(topic=topic.name, key=message.key, value=message.value, on_delivery=deliveries)
         remaining = producer.flush(60)
     if remaining:
         raise SystemExit(f"{remaining} of {count} messages were not delivered within 60 s")
+    deliveries.check()
     print("produced", count, flush=True)
 
 

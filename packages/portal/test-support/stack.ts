@@ -35,6 +35,30 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * Waits until the portal has applied the broker's ACLs after `since`. The portal starts before
+ * the broker and reconciles on a timer, so right after the broker starts the tokens may not
+ * have their ACLs yet: a client that produced then would be refused (and librdkafka drops a
+ * refused message from its queue, which a flush() does not report).
+ */
+async function aclsReconciledSince(portalUrl: string, since: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${portalUrl}/readyz`).catch(() => null);
+    const body = (await response?.json().catch(() => null)) as {
+      checks?: Record<string, { ok: boolean; detail?: string }>;
+    } | null;
+    const acls = body?.checks?.['kafka-acls'];
+    const prefix = 'reconciled at ';
+    const at =
+      acls?.ok && acls.detail?.startsWith(prefix) ? Date.parse(acls.detail.slice(prefix.length)) : Number.NaN;
+    if (at >= since) return;
+    if (Date.now() > deadline)
+      throw new Error(`the portal did not reconcile the Kafka ACLs in 60 s: ${JSON.stringify(acls)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
  * A real portal process and, unless `kafka: false`, a real Kafka broker that validates the
  * portal's broker JWTs against its JWKS. The portal starts first (the broker fetches the JWKS
  * at start-up) and already knows where the broker will listen.
@@ -82,6 +106,7 @@ export async function startStack(
   };
   try {
     await bootKafka();
+    if (withKafka) await aclsReconciledSince(portal.url, Date.now() - 1000);
   } catch (error) {
     await portal.stop();
     rmSync(kafkaDir, { recursive: true, force: true });
