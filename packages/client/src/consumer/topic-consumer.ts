@@ -1,9 +1,7 @@
 // A topic to read Quix streams from: messages become streams (by key) with properties, timeseries,
 // events and an end; offered to callbacks and, alternatively, to `for await`.
-import { EventEmitter } from 'node:events';
-import { ClientClosedError, SerializationError } from '../errors.ts';
-import type { ConsumeLoop, KafkaMessage } from '../kafka/consume-loop.ts';
-import type { Topic } from '../portal-api.ts';
+import { SerializationError } from '../errors.ts';
+import type { KafkaMessage } from '../kafka/consume-loop.ts';
 import { decodeEventBody, decodeEventListBody, type EventData } from '../wire/event-data.ts';
 import { decodeQuixMessage, type ModelKey } from '../wire/quix-format.ts';
 import {
@@ -17,7 +15,7 @@ import {
   type StreamPropertiesData,
 } from '../wire/stream-metadata.ts';
 import { decodeTimeseriesBody, type TimeseriesData } from '../wire/timeseries-data.ts';
-import { Handoff } from './handoff.ts';
+import { ConsumerBase, type ConsumerDeps, type Maybe, then } from './consumer-base.ts';
 import { Listeners, StreamConsumer } from './stream-consumer.ts';
 
 export type StreamItem =
@@ -41,23 +39,8 @@ export interface TopicConsumerEvents {
   committed: [];
 }
 
-export interface TopicConsumerDeps {
-  topic: Topic;
-  consumerGroup: string;
-  createLoop: (handle: (message: KafkaMessage) => void | Promise<void>, hooks: LoopHooks) => ConsumeLoop;
-  assertUsable: () => void;
-  onClose: () => void;
-  /** Reports a fatal error nobody listens to on this consumer. */
-  onFatalUnhandled: (error: Error) => void;
-}
-
-export interface LoopHooks {
-  onFatal: (error: Error) => void;
-  onCommitted: () => void;
-  onAssignment: (partitions: number[]) => void;
-}
-
-type Maybe = void | Promise<void>;
+export type TopicConsumerDeps = ConsumerDeps;
+export type { LoopHooks } from './consumer-base.ts';
 
 type Decoded =
   | { type: 'timeseries'; data: TimeseriesData }
@@ -87,30 +70,13 @@ function decodeBody(modelKey: ModelKey, body: unknown): Decoded {
   }
 }
 
-function then(result: Maybe, next: () => Maybe): Maybe {
-  if (result && typeof result.then === 'function') return result.then(next);
-  return next();
-}
-
-export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
-  readonly topic: Topic;
-  /** The Kafka consumer group (with the workspace prefix). */
-  readonly consumerGroup: string;
-  #deps: TopicConsumerDeps;
-  #loop: ConsumeLoop | null = null;
+export class TopicConsumer extends ConsumerBase<StreamItem, TopicConsumerEvents> {
   #streams = new Map<string, StreamConsumer>();
   #streamReceived = new Listeners<[StreamConsumer]>();
   #streamsRevoked = new Listeners<[StreamConsumer[]]>();
-  #handoffs = new Set<Handoff<StreamItem>>();
-  #closed = false;
-  #closing: Promise<void> | null = null;
-  #subscribing: Promise<void> | null = null;
 
-  constructor(deps: TopicConsumerDeps) {
-    super();
-    this.topic = deps.topic;
-    this.consumerGroup = deps.consumerGroup;
-    this.#deps = deps;
+  protected get description(): string {
+    return `The consumer of topic '${this.topic.name}'`;
   }
 
   /** Streams seen and not yet closed. */
@@ -128,85 +94,15 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
     return this.#streamsRevoked.add(handler);
   }
 
-  /** Joins the consumer group and starts delivering. */
-  subscribe(): Promise<void> {
-    this.#deps.assertUsable();
-    if (this.#closed) throw new ClientClosedError(`The consumer of topic '${this.topic.name}'`);
-    this.#subscribing ??= (async () => {
-      this.#loop = this.#deps.createLoop((message) => this.#handle(message), {
-        onFatal: (error) => this.#onFatal(error),
-        onCommitted: () => this.emit('committed'),
-        onAssignment: (partitions) => this.#onAssignment(partitions),
-      });
-      await this.#loop.start();
-    })();
-    return this.#subscribing;
-  }
-
-  /** Commits every message handled so far. */
-  async commit(): Promise<void> {
-    this.#deps.assertUsable();
-    await this.#loop?.commit();
-  }
-
-  /** Finishes the message in hand, commits, leaves the group. */
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
-      this.#closed = true;
-      try {
-        await this.#loop?.close();
-      } finally {
-        for (const handoff of this.#handoffs) handoff.end();
-        this.#deps.onClose();
-      }
-    })();
-    return this.#closing;
-  }
-
-  /** @internal The client's token was revoked. */
-  fail(error: Error): void {
-    if (this.#loop) this.#loop.fail(error);
-    else this.#onFatal(error);
-  }
-
-  /** Every stream item, in order; subscribes when not yet subscribed. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<StreamItem, void, undefined> {
-    const handoff = new Handoff<StreamItem>();
-    this.#handoffs.add(handoff);
-    try {
-      if (!this.#subscribing) await this.subscribe();
-      while (true) {
-        const next = await handoff.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      this.#handoffs.delete(handoff);
-      handoff.end();
-    }
-  }
-
-  #onFatal(error: Error): void {
-    for (const handoff of this.#handoffs) handoff.end(error);
-    if (this.listenerCount('error') > 0) this.emit('error', error);
-    else this.#deps.onFatalUnhandled(error);
-  }
-
-  #onAssignment(partitions: number[]): void {
+  protected override onAssignment(partitions: number[]): void {
     const kept = new Set(partitions);
     const revoked = [...this.#streams.values()].filter((s) => !kept.has(s.partition));
     if (revoked.length === 0) return;
     for (const stream of revoked) this.#streams.delete(stream.id);
-    void Promise.resolve(this.#streamsRevoked.emit(revoked)).catch((error) => this.#onFatal(error));
+    void Promise.resolve(this.#streamsRevoked.emit(revoked)).catch((error) => this.onFatal(error));
   }
 
-  #offer(item: StreamItem): Maybe {
-    if (this.#handoffs.size === 0) return;
-    const puts = [...this.#handoffs].map((h) => h.put(item));
-    return puts.length === 1 ? puts[0] : Promise.all(puts).then(() => undefined);
-  }
-
-  #handle(message: KafkaMessage): Maybe {
+  protected handle(message: KafkaMessage): Maybe {
     let decoded: Decoded | null;
     try {
       const envelope = decodeQuixMessage(message.value, message.headers);
@@ -233,7 +129,7 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
       case 'timeseries': {
         const { data } = decoded;
         return then(stream.timeseries.dataListeners.emit(data, stream), () =>
-          this.#offer({ type: 'timeseries', stream, data }),
+          this.offer({ type: 'timeseries', stream, data }),
         );
       }
       case 'events':
@@ -242,21 +138,21 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
         const { properties } = decoded;
         stream.properties = properties;
         return then(stream.propertiesListeners.emit(properties, stream), () =>
-          this.#offer({ type: 'properties', stream, properties }),
+          this.offer({ type: 'properties', stream, properties }),
         );
       }
       case 'parameterDefinitions': {
         const { definitions } = decoded;
         stream.timeseries.definitions = definitions;
         return then(stream.timeseries.definitionListeners.emit(definitions, stream), () =>
-          this.#offer({ type: 'parameterDefinitions', stream, definitions }),
+          this.offer({ type: 'parameterDefinitions', stream, definitions }),
         );
       }
       case 'eventDefinitions': {
         const { definitions } = decoded;
         stream.events.definitions = definitions;
         return then(stream.events.definitionListeners.emit(definitions, stream), () =>
-          this.#offer({ type: 'eventDefinitions', stream, definitions }),
+          this.offer({ type: 'eventDefinitions', stream, definitions }),
         );
       }
       case 'closed': {
@@ -264,7 +160,7 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
         stream.endType = endType;
         if (this.#streams.get(stream.id) === stream) this.#streams.delete(stream.id);
         return then(stream.closedListeners.emit(endType, stream), () =>
-          this.#offer({ type: 'closed', stream, endType }),
+          this.offer({ type: 'closed', stream, endType }),
         );
       }
     }
@@ -274,7 +170,7 @@ export class TopicConsumer extends EventEmitter<TopicConsumerEvents> {
     for (let i = from; i < events.length; i++) {
       const event = events[i]!;
       const result = then(stream.events.dataListeners.emit(event, stream), () =>
-        this.#offer({ type: 'event', stream, event }),
+        this.offer({ type: 'event', stream, event }),
       );
       if (result && typeof result.then === 'function') {
         return result.then(() => this.#dispatchEvents(stream, events, i + 1));
