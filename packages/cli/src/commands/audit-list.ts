@@ -3,8 +3,11 @@ import type { Command } from '../command.ts';
 import { ApiError } from '../errors.ts';
 import { formatDate, renderTable } from '../format.ts';
 
-/** As docs/api.md lists them; the portal decides (a newer portal may know more). */
-const auditActions = [
+/**
+ * As docs/api.md lists them; the portal decides (a newer portal may know more).
+ * `packages/portal/src/audit/audit-actions-contract.test.ts` keeps this copy equal to the portal's.
+ */
+export const auditActions = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
