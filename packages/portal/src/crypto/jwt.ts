@@ -55,6 +55,9 @@ export function createJwtIssuer(deps: {
   };
 }
 
+const verifiedTokensCached = 1000;
+const verifiedTokenCacheMs = 60_000;
+
 export function createJwtChecker(deps: {
   ring: SigningKeyRing;
   clock: Clock;
@@ -86,6 +89,11 @@ export function createJwtChecker(deps: {
       requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
       ignoreExpiration: true,
       ignoreNotBefore: true,
+      // A token seen in the last minute skips the ES256 verification (most of a PAT request's
+      // cost). Only the signature check is remembered, keyed by a hash of the token: expiry is
+      // checked below against the clock, and revocation and roles by the caller, every time.
+      cache: verifiedTokensCached,
+      cacheTTL: verifiedTokenCacheMs,
     });
     verifiers.set(kid, verifier);
     return verifier;
