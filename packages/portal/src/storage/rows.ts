@@ -86,6 +86,22 @@ export const signingKey = (row: Row): SigningKeyRecord => ({
   retiredAt: maybeDate(row.retired_at),
 });
 
+/** The audit_log columns in insert order, and a record's values for them: the other direction of `audit`. */
+export const auditColumns =
+  'id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address';
+export const auditValues = (entry: AuditRecord): (string | number | null)[] => [
+  entry.id,
+  entry.at.getTime(),
+  entry.actorKind,
+  entry.actorId,
+  entry.actorLabel,
+  entry.action,
+  entry.workspaceId,
+  entry.target,
+  JSON.stringify(entry.details),
+  entry.address,
+];
+
 export const audit = (row: Row): AuditRecord => ({
   id: text(row.id),
   at: date(row.at),

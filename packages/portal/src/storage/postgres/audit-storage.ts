@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
 import type { AuditRecord, Store } from '../storage.ts';
-import { execute, ms, type Queryable, query } from './query.ts';
+import { execute, type Queryable, query } from './query.ts';
 
 type AuditStorage = Pick<Store, 'appendAudit' | 'queryAudit'>;
 
@@ -9,20 +9,8 @@ type AuditStorage = Pick<Store, 'appendAudit' | 'queryAudit'>;
 export async function insertAudit(db: Queryable, entry: AuditRecord): Promise<void> {
   await execute(
     db,
-    `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      entry.id,
-      ms(entry.at),
-      entry.actorKind,
-      entry.actorId,
-      entry.actorLabel,
-      entry.action,
-      entry.workspaceId,
-      entry.target,
-      JSON.stringify(entry.details),
-      entry.address,
-    ],
+    `INSERT INTO audit_log (${rows.auditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    rows.auditValues(entry),
   );
 }
 

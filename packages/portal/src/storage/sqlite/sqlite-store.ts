@@ -99,17 +99,8 @@ export function createSqliteStore(path: string): Store {
 
   const insertAudit = (entry: AuditRecord) =>
     run(
-      'INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      entry.id,
-      ms(entry.at),
-      entry.actorKind,
-      entry.actorId,
-      entry.actorLabel,
-      entry.action,
-      entry.workspaceId,
-      entry.target,
-      JSON.stringify(entry.details),
-      entry.address,
+      `INSERT INTO audit_log (${rows.auditColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ...rows.auditValues(entry),
     );
 
   const store: Store = {
