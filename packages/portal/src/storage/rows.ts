@@ -1,6 +1,10 @@
 import type { Role } from '../permissions/roles.ts';
 import type {
   AuditRecord,
+  DeploymentObserved,
+  DeploymentRecord,
+  DeploymentSpec,
+  RotationRunRecord,
   PatRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -125,3 +129,59 @@ export const topic = (row: Row): TopicRecord => ({
   createdAt: date(row.created_at),
   updatedAt: date(row.updated_at),
 });
+
+export const deployment = (row: Row): DeploymentRecord => ({
+  deploymentId: text(row.deployment_id),
+  workspaceId: text(row.workspace_id),
+  name: text(row.name),
+  spec: JSON.parse(text(row.spec)) as DeploymentSpec,
+  specVersion: Number(row.spec_version),
+  desiredState: text(row.desired_state) as DeploymentRecord['desiredState'],
+  tokenId: text(row.token_id),
+  generation: Number(row.generation),
+  observed: JSON.parse(text(row.observed)) as DeploymentObserved,
+  createdAt: date(row.created_at),
+  updatedAt: date(row.updated_at),
+});
+
+export const deploymentColumns =
+  'deployment_id, workspace_id, name, spec, spec_version, desired_state, token_id, generation, observed, created_at, updated_at';
+export const deploymentValues = (record: DeploymentRecord): (string | number)[] => [
+  record.deploymentId,
+  record.workspaceId,
+  record.name,
+  JSON.stringify(record.spec),
+  record.specVersion,
+  record.desiredState,
+  record.tokenId,
+  record.generation,
+  JSON.stringify(record.observed),
+  record.createdAt.getTime(),
+  record.updatedAt.getTime(),
+];
+
+/** The parts of a run that live in its JSON body (everything but the indexed columns). */
+type RunBody = Omit<RotationRunRecord, 'rotationId' | 'workspaceId' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'endedAt'> & {
+  updatedAt: string;
+  endedAt: string | null;
+};
+
+export const rotationRunBody = (run: RotationRunRecord): string => {
+  const { rotationId: _id, workspaceId: _ws, status: _status, version: _version, createdAt: _created, ...rest } = run;
+  const body: RunBody = { ...rest, updatedAt: run.updatedAt.toISOString(), endedAt: run.endedAt?.toISOString() ?? null };
+  return JSON.stringify(body);
+};
+
+export const rotationRun = (row: Row): RotationRunRecord => {
+  const body = JSON.parse(text(row.body)) as RunBody;
+  return {
+    ...body,
+    rotationId: text(row.rotation_id),
+    workspaceId: text(row.workspace_id),
+    status: text(row.status) as RotationRunRecord['status'],
+    version: Number(row.version),
+    createdAt: date(row.created_at),
+    updatedAt: new Date(body.updatedAt),
+    endedAt: body.endedAt === null ? null : new Date(body.endedAt),
+  };
+};

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { runDeploymentStorageContract } from './deployment-storage.contract.ts';
 import type { AuditRecord, Store, StreamingTokenRecord, UserRecord } from './storage.ts';
 
 /**
@@ -376,5 +377,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       await store.deleteTopic(workspaceId, 'orders');
       assert.equal(await store.findTopic(workspaceId, 'orders'), null);
     });
+
+    runDeploymentStorageContract({ store: () => store, unique, newWorkspace, token });
   });
 }

@@ -123,7 +123,160 @@ export interface NewWorkspace {
 
 export type RotationOutcome = 'rotated' | 'stale';
 
-export interface Store {
+export type DeploymentStatus = 'Starting' | 'Running' | 'Stopping' | 'Stopped' | 'Error' | 'Completed';
+
+/** A deployment variable. A secret's value is sealed (SecretBox), a plain one is stored as is. */
+export interface DeploymentVariable {
+  secret: boolean;
+  value: string;
+}
+
+/** What the user asked to run. A change bumps the record's specVersion. */
+export interface DeploymentSpec {
+  command: string[];
+  workingDirectory: string | null;
+  variables: Record<string, DeploymentVariable>;
+  replicas: number;
+}
+
+/** One running process (or pod) of a deployment, as its runner last saw it. Times are ISO strings. */
+export interface DeploymentInstance {
+  instanceId: string;
+  replica: number;
+  /** Process runner: the process (and group) id and its start time, to recognise it after a restart. */
+  pid: number;
+  startTicks: string;
+  tokenId: string;
+  generation: number;
+  specVersion: number;
+  startedAt: string;
+  readyAt: string | null;
+  stopping: boolean;
+}
+
+export interface DeploymentExit {
+  code: number | null;
+  signal: string | null;
+  at: string;
+}
+
+/** What the runner reports: written by the runner only, read by everyone. */
+export interface DeploymentObserved {
+  status: DeploymentStatus;
+  statusDetail: string | null;
+  restartCount: number;
+  lastExit: DeploymentExit | null;
+  instances: DeploymentInstance[];
+}
+
+export interface DeploymentRecord {
+  deploymentId: string;
+  workspaceId: string;
+  name: string;
+  spec: DeploymentSpec;
+  specVersion: number;
+  desiredState: 'running' | 'stopped';
+  /** The streaming token new instances get. A rotation moves it off a deactivated token. */
+  tokenId: string;
+  /** Bumped by a restart (or a move to another token): instances of an older generation are replaced. */
+  generation: number;
+  observed: DeploymentObserved;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DeploymentChanges {
+  spec?: DeploymentSpec;
+  desiredState?: 'running' | 'stopped';
+  tokenId?: string;
+  /** Replace the running instances (rolling): generation + 1. */
+  restart?: boolean;
+  /** Apply only while the deployment still runs with this token (a move that must not race). */
+  onlyIfTokenId?: string;
+  updatedAt: Date;
+}
+
+export interface DeploymentStorage {
+  /** false when the name is taken in the workspace. */
+  insertDeployment(deployment: DeploymentRecord): Promise<boolean>;
+  findDeployment(workspaceId: string, deploymentId: string): Promise<DeploymentRecord | null>;
+  /** One workspace's deployments by name, or (null) every workspace's. */
+  listDeployments(workspaceId: string | null): Promise<DeploymentRecord[]>;
+  /** The updated record, or null when it does not exist (or `onlyIfTokenId` did not match). */
+  updateDeployment(
+    workspaceId: string,
+    deploymentId: string,
+    changes: DeploymentChanges,
+  ): Promise<DeploymentRecord | null>;
+  recordDeploymentObserved(deploymentId: string, observed: DeploymentObserved): Promise<void>;
+  deleteDeployment(workspaceId: string, deploymentId: string): Promise<boolean>;
+}
+
+export type RotationRunMode = 'zero-downtime' | 'restart-deployments';
+export type RotationRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RotationStepName = 'move-deployments' | 'wait-quiet' | 'rotate' | 'restart-deployments';
+export type RotationStepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface RotationStepDeployment {
+  deploymentId: string;
+  name: string;
+  fromTokenId: string;
+  toTokenId: string;
+  state: 'pending' | 'moving' | 'done' | 'failed';
+  downtimeMs: number | null;
+}
+
+export interface RotationClient {
+  userAgent: string;
+  address: string;
+  deploymentId: string | null;
+  lastUsedAt: string;
+}
+
+export interface RotationStep {
+  name: RotationStepName;
+  state: RotationStepState;
+  startedAt: string | null;
+  endedAt: string | null;
+  detail: string | null;
+  deployments: RotationStepDeployment[];
+  clients: RotationClient[];
+  quietUntil: string | null;
+}
+
+/** A rotation run: a small state machine kept whole in storage, so any restart resumes it. */
+export interface RotationRunRecord {
+  rotationId: string;
+  workspaceId: string;
+  mode: RotationRunMode;
+  status: RotationRunStatus;
+  quietSeconds: number;
+  timeoutSeconds: number;
+  force: boolean;
+  startedBy: string;
+  error: string | null;
+  fromTokenIds: { token1: string; token2: string };
+  brokerCutoff: 'pending' | 'done' | null;
+  steps: RotationStep[];
+  /** Bumped by every update: writers compare-and-swap on it, so two executors never both advance a run. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
+}
+
+export interface RotationRunStorage {
+  /** false when the workspace already has a running run. */
+  insertRotationRun(run: RotationRunRecord): Promise<boolean>;
+  findRotationRun(workspaceId: string, rotationId: string): Promise<RotationRunRecord | null>;
+  /** Newest first. */
+  listRotationRuns(workspaceId: string, limit: number): Promise<RotationRunRecord[]>;
+  listRunningRotationRuns(): Promise<RotationRunRecord[]>;
+  /** Writes `run` (its version + 1) only if the stored version is still `run.version`; else false. */
+  updateRotationRun(run: RotationRunRecord): Promise<boolean>;
+}
+
+export interface Store extends DeploymentStorage, RotationRunStorage {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -157,7 +310,8 @@ export interface Store {
   /**
    * Compare-and-swap in one transaction: deactivate `expectedToken1`, promote `expectedToken2`
    * to slot 1, insert `newToken2` in slot 2, only if the active pair is still exactly the
-   * expected one. 'stale' changes nothing.
+   * expected one. 'stale' changes nothing. Deployments set to run with the deactivated token are
+   * set to the promoted one in the same transaction, so none is ever left on a dead token.
    */
   rotateTokens(input: {
     workspaceId: string;

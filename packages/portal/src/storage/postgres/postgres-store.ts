@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { Store } from '../storage.ts';
 import { auditStorage } from './audit-storage.ts';
+import { deploymentStorage } from './deployment-storage.ts';
 import { migrate } from './migrate.ts';
 import { signingKeyStorage } from './signing-key-storage.ts';
 import { tokenUsageStorage } from './token-usage-storage.ts';
@@ -43,5 +44,6 @@ export function createPostgresStore(connectionString: string, options: PostgresS
     ...signingKeyStorage(pool),
     ...auditStorage(pool),
     ...topicStorage(pool),
+    ...deploymentStorage(pool),
   };
 }

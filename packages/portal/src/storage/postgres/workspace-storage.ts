@@ -139,6 +139,11 @@ export function workspaceStorage(pool: Pool): WorkspaceStorage {
         ]);
         await execute(client, 'UPDATE streaming_tokens SET slot = 1 WHERE id = $1', [expectedToken2]);
         await insertToken(client, { ...newToken2, workspaceId, slot: 2 });
+        await execute(client, 'UPDATE deployments SET token_id = $1, updated_at = $2 WHERE token_id = $3', [
+          expectedToken2,
+          ms(at),
+          expectedToken1,
+        ]);
         await insertAudit(client, audit);
         return 'rotated';
       });

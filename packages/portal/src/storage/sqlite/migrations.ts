@@ -95,4 +95,34 @@ CREATE TABLE topics (
 );
 `,
   },
+  {
+    version: 2,
+    sql: `
+CREATE TABLE deployments (
+  deployment_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  spec_version INTEGER NOT NULL,
+  desired_state TEXT NOT NULL,
+  token_id TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  observed TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (workspace_id, name)
+);
+CREATE INDEX deployments_token ON deployments (token_id);
+CREATE TABLE rotation_runs (
+  rotation_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX rotation_runs_one_running ON rotation_runs (workspace_id) WHERE status = 'running';
+CREATE INDEX rotation_runs_workspace ON rotation_runs (workspace_id, created_at);
+`,
+  },
 ];

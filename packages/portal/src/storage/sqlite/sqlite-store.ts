@@ -15,6 +15,7 @@ import type {
   TopicRecord,
   WorkspaceRecord,
 } from '../storage.ts';
+import { sqliteDeploymentStorage } from './deployment-storage.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 type Row = rows.Row;
@@ -274,6 +275,12 @@ export function createSqliteStore(path: string): Store {
         );
         run('UPDATE streaming_tokens SET slot = 1 WHERE id = ?', expectedToken2);
         insertToken({ ...newToken2, workspaceId, slot: 2 });
+        run(
+          'UPDATE deployments SET token_id = ?, updated_at = ? WHERE token_id = ?',
+          expectedToken2,
+          at.getTime(),
+          expectedToken1,
+        );
         insertAudit(audit);
         return 'rotated';
       });
@@ -442,6 +449,7 @@ export function createSqliteStore(path: string): Store {
     async deleteTopic(workspaceId, name) {
       run('DELETE FROM topics WHERE workspace_id = ? AND name = ?', workspaceId, name);
     },
+    ...sqliteDeploymentStorage({ get, all, run, transaction }),
   };
 
   return store;
