@@ -2,6 +2,8 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AuditPage } from './features/audit/audit-page.tsx';
 import { LoginPage } from './features/auth/login-page.tsx';
 import { RequireAuth } from './features/auth/require-auth.tsx';
+import { DeploymentLogsPage } from './features/deployments/deployment-logs-page.tsx';
+import { DeploymentsPage } from './features/deployments/deployments-page.tsx';
 import { LocalDevPage } from './features/local-dev/local-dev-page.tsx';
 import { MembersPage } from './features/members/members-page.tsx';
 import { AppLayout } from './features/shell/app-layout.tsx';
@@ -30,6 +32,8 @@ export function createRouter() {
                 children: [
                   { index: true, element: <Navigate to="settings/tokens" replace /> },
                   { path: 'topics', element: <TopicsPage /> },
+                  { path: 'deployments', element: <DeploymentsPage /> },
+                  { path: 'deployments/:deploymentId/logs', element: <DeploymentLogsPage /> },
                   { path: 'members', element: <MembersPage /> },
                   { path: 'audit', element: <AuditPage /> },
                   { path: 'local-development', element: <LocalDevPage /> },

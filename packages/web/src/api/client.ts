@@ -53,12 +53,14 @@ async function toApiError(res: Response): Promise<ApiError> {
   });
 }
 
-export async function request<T>(
+/** Sends the request; anything but a 2xx answer becomes an ApiError (a 401 also ends the session). */
+async function fetchOk(
   method: Method,
   path: string,
-  opts: RequestOptions = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  opts: RequestOptions,
+  accept: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept, ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
@@ -84,9 +86,23 @@ export async function request<T>(
     if (res.status === 401 && !opts.allowUnauthorized) onUnauthorized?.();
     throw error;
   }
+  return res;
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<ApiResponse<T>> {
+  const res = await fetchOk(method, path, opts, 'application/json');
   const text = res.status === 204 ? '' : await res.text();
   const data = (text ? JSON.parse(text) : undefined) as T;
   return { data, headers: res.headers, status: res.status };
+}
+
+/** A GET whose body the caller reads as it arrives (res.body), e.g. a log that follows. */
+export async function openTextStream(path: string, opts: RequestOptions = {}): Promise<Response> {
+  return fetchOk('GET', path, opts, 'text/plain');
 }
 
 export async function getJson<T>(path: string, opts?: RequestOptions): Promise<T> {

@@ -131,3 +131,134 @@ export type AuditEntry = {
 export type AuditPage = { entries: AuditEntry[]; nextBefore: string | null };
 
 export type AuditFilter = { workspaceId?: string; actor?: string; action?: string };
+
+// Deployments and rotation runs, as described in docs/deployments.md.
+
+export const DEPLOYMENT_STATUSES = [
+  'Starting',
+  'Running',
+  'Stopping',
+  'Stopped',
+  'Error',
+  'Completed',
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** A variable as the portal returns it: a secret comes back without its value. */
+export type DeploymentVariable = { value?: string; secret: boolean };
+
+/** A variable as the portal takes it; a secret without a value keeps the value it had. */
+export type VariableInput = string | { value?: string; secret?: boolean };
+
+export type TokenSlot = 1 | 2;
+
+export type Deployment = {
+  deploymentId: string;
+  workspaceId: string;
+  name: string;
+  command: string[];
+  workingDirectory: string | null;
+  replicas: number;
+  variables: Record<string, DeploymentVariable>;
+  desiredState: 'Running' | 'Stopped';
+  status: DeploymentStatus;
+  statusDetail: string | null;
+  tokenId: string;
+  /** That token's slot now; null when it has been deactivated by a rotation. */
+  tokenSlot: TokenSlot | null;
+  runningTokenIds: string[];
+  /** An instance runs with an old token, command or variables. */
+  restartRequired: boolean;
+  replicasReady: number;
+  restartCount: number;
+  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type NewDeployment = {
+  name: string;
+  command: string[];
+  workingDirectory?: string | null;
+  variables?: Record<string, VariableInput>;
+  replicas?: number;
+  tokenSlot?: TokenSlot;
+  start?: boolean;
+};
+
+export type DeploymentChanges = Partial<Omit<NewDeployment, 'name' | 'start'>>;
+
+export type DeploymentAction = 'start' | 'stop' | 'restart';
+
+export type RotationMode = 'zero-downtime' | 'restart-deployments';
+
+export type StartRotation = {
+  mode: RotationMode;
+  quietSeconds?: number;
+  timeoutSeconds?: number;
+  force?: boolean;
+};
+
+export type DeploymentRef = { deploymentId: string; name: string; status: string };
+
+export type RotationPlan = {
+  workspaceId: string;
+  token1: { id: string; hint: string };
+  token2: { id: string; hint: string };
+  /** The portal's verdict on Token 1, shown as it is. */
+  verdict: 'unused' | 'in-use';
+  summary: string;
+  quietSeconds: number;
+  recommendedMode: RotationMode | 'rotate-only';
+  deploymentsOnToken1: DeploymentRef[];
+  deploymentsOnToken2: DeploymentRef[];
+  outsideClients: RecentClient[];
+  activeRun: RotationRun | null;
+  canRotate: boolean;
+};
+
+/** The plan with the ETag of the pair it was made for, which starting a run sends as If-Match. */
+export type RotationPlanWithEtag = { plan: RotationPlan; etag: string | null };
+
+export type RotationStepName = 'move-deployments' | 'wait-quiet' | 'rotate' | 'restart-deployments';
+export type RotationStepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export type MovedDeployment = {
+  deploymentId: string;
+  name: string;
+  fromTokenId: string;
+  toTokenId: string;
+  state: 'pending' | 'moving' | 'done' | 'failed';
+  downtimeMs: number | null;
+};
+
+export type RotationStep = {
+  name: RotationStepName;
+  state: RotationStepState;
+  startedAt: string | null;
+  endedAt: string | null;
+  detail: string | null;
+  deployments: MovedDeployment[];
+  clients: RecentClient[];
+  quietUntil: string | null;
+};
+
+export type RotationRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export type RotationRun = {
+  rotationId: string;
+  workspaceId: string;
+  mode: RotationMode;
+  status: RotationRunStatus;
+  quietSeconds: number;
+  timeoutSeconds: number;
+  force: boolean;
+  startedBy: string;
+  error: string | null;
+  fromTokenIds: { token1: string; token2: string };
+  brokerCutoff: 'pending' | 'done' | null;
+  steps: RotationStep[];
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+};

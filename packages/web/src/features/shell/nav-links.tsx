@@ -1,5 +1,5 @@
 import { NavLink, Stack, Text } from '@mantine/core';
-import { IconCode, IconHistory, IconKey, IconListDetails, IconUsers } from '@tabler/icons-react';
+import { IconCode, IconHistory, IconKey, IconListDetails, IconRocket, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { NavLink as RouterNavLink, useLocation } from 'react-router';
 
@@ -26,6 +26,7 @@ export function NavLinks({ ws, onNavigate }: { ws: string; onNavigate?: () => vo
   const base = `/${ws}`;
   const main: Item[] = [
     { to: `${base}/topics`, label: 'Topics', icon: <IconListDetails size={18} aria-hidden /> },
+    { to: `${base}/deployments`, label: 'Deployments', icon: <IconRocket size={18} aria-hidden /> },
     { to: `${base}/members`, label: 'Members', icon: <IconUsers size={18} aria-hidden /> },
     { to: `${base}/audit`, label: 'Audit log', icon: <IconHistory size={18} aria-hidden /> },
     { to: `${base}/local-development`, label: 'Local development', icon: <IconCode size={18} aria-hidden /> },
