@@ -15,7 +15,7 @@ function path(ws: string): string {
  * The portal's verdict on Token 1 (in use or not, by which deployments and outside clients),
  * the recommended way to rotate, and a run in progress if there is one.
  */
-export function useRotationPlan(ws: string, opts: { enabled?: boolean; poll?: boolean } = {}) {
+export function useRotationPlan(ws: string, opts: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: rotationPlanKey(ws),
     queryFn: async ({ signal }): Promise<RotationPlanWithEtag> => {
@@ -24,7 +24,6 @@ export function useRotationPlan(ws: string, opts: { enabled?: boolean; poll?: bo
     },
     enabled: opts.enabled ?? true,
     staleTime: 5_000,
-    refetchInterval: opts.poll ? 5_000 : false,
   });
 }
 

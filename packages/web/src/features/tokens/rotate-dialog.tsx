@@ -1,32 +1,54 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Code,
+  Collapse,
   Group,
-  List,
   Modal,
-  Paper,
+  NumberInput,
   SimpleGrid,
   Stack,
   Text,
   TextInput,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCircleCheck, IconInfoCircle } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronRight, IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { hasStatus } from '../../api/api-error.ts';
+import {
+  invalidateAfterRotation,
+  rotationPlanKey,
+  useRotationPlan,
+  useStartRotation,
+} from '../../api/rotations.ts';
 import { streamingTokensKey, useRotateStreamingTokens } from '../../api/streaming-tokens.ts';
-import type { StreamingToken, StreamingTokensWithEtag } from '../../api/types.ts';
+import type {
+  RotationPlan,
+  StartRotation,
+  StreamingToken,
+  StreamingTokensWithEtag,
+} from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
+import { PageLoader } from '../../components/page-loader.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { mask, SecretField } from '../../components/secret-field.tsx';
-import { ClientsTable } from './clients-table.tsx';
-import { RECENT_USE_DAYS, recentClientsOf, usageOf } from './token-usage.ts';
+import { type RotationChoice, RotationModePicker } from './rotation-mode-picker.tsx';
+import { RotationRunView } from './rotation-run-view.tsx';
+import { RotationVerdict } from './rotation-verdict.tsx';
 import { useTokenValueLoader } from './use-token-value-loader.ts';
 
-type Props = { ws: string; data: StreamingTokensWithEtag; opened: boolean; onClose: () => void };
+type Props = {
+  ws: string;
+  data: StreamingTokensWithEtag;
+  opened: boolean;
+  onClose: () => void;
+  /** Whether this person may start, cancel or force a rotation (an Admin of the workspace). */
+  canRotate: boolean;
+};
 
 function TokenSummary({
   label,
@@ -59,96 +81,238 @@ function TokenSummary({
   );
 }
 
-function Token1Usage({ token }: { token: StreamingToken }) {
-  const usage = usageOf(token);
-  if (usage === 'active' || usage === 'recent') {
-    const clients = recentClientsOf(token);
-    return (
-      <Alert
-        color={usage === 'active' ? 'red' : 'orange'}
-        variant={usage === 'active' ? 'filled' : 'light'}
-        icon={<IconAlertTriangle aria-hidden />}
-        title={
-          usage === 'active' ? 'Token 1 is in use' : `Token 1 was used in the last ${RECENT_USE_DAYS} days`
-        }
-        role="alert"
-      >
-        <Text size="sm" mb="xs">
-          Token 1 was last used <RelativeTime value={token.lastUsedAt} />.{' '}
-          {usage === 'active'
-            ? 'These clients will be refused as soon as you rotate, until they are given the new token:'
-            : 'If these clients still run, they will be refused after the rotation:'}
-        </Text>
-        <Paper p="sm" radius="sm" c="var(--mantine-color-text)">
-          <ClientsTable clients={clients} caption="Clients that break when Token 1 is deactivated" />
-        </Paper>
-      </Alert>
-    );
-  }
-  if (usage === 'idle') {
-    return (
-      <Alert
-        color="teal"
-        icon={<IconCircleCheck aria-hidden />}
-        title="Safe to rotate: Token 1 is not in use"
-      >
-        Nothing used Token 1 in the last {RECENT_USE_DAYS} days (last use{' '}
-        <RelativeTime value={token.lastUsedAt} />
-        ). Only a job that runs less often than that could still depend on it.
-      </Alert>
-    );
-  }
-  return (
-    <Alert
-      color="teal"
-      icon={<IconCircleCheck aria-hidden />}
-      title="Safe to rotate: Token 1 has never been used"
-    >
-      Nothing has ever used Token 1, so rotating breaks nothing.
-    </Alert>
-  );
+function optionalNumber(value: number | string): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-export function RotateDialog({ ws, data, opened, onClose }: Props) {
+/** The choice of how to rotate, with the portal's verdict, and the confirmation. */
+function RotationForm({
+  ws,
+  data,
+  plan,
+  etag,
+  onStarted,
+  onClose,
+}: {
+  ws: string;
+  data: StreamingTokensWithEtag;
+  plan: RotationPlan;
+  etag: string | null;
+  onStarted: (rotationId: string) => void;
+  onClose: () => void;
+}) {
   const queryClient = useQueryClient();
   const rotate = useRotateStreamingTokens(ws);
+  const start = useStartRotation(ws);
+  const [choice, setChoice] = useState<RotationChoice>(plan.recommendedMode);
+  const [advanced, setAdvanced] = useState(false);
+  const [quietSeconds, setQuietSeconds] = useState<number | string>('');
+  const [timeoutSeconds, setTimeoutSeconds] = useState<number | string>('');
+  const [force, setForce] = useState(false);
   const [confirmation, setConfirmation] = useState('');
   const [lostRace, setLostRace] = useState(false);
-  const { token1, token2 } = data.tokens;
   const loadValue = useTokenValueLoader(ws, data.tokens);
+  const { token1, token2 } = data.tokens;
   const confirmed = confirmation.trim() === ws;
+  const pending = rotate.isPending || start.isPending;
+  const error = choice === 'rotate-only' ? rotate.error : start.error;
 
-  const close = () => {
+  const onRaceLost = (failure: Error) => {
+    if (!hasStatus(failure, 409) && !hasStatus(failure, 412)) return;
+    // Someone rotated or started a run first: show the pair and the plan as they are now.
+    setLostRace(true);
     setConfirmation('');
-    setLostRace(false);
-    rotate.reset();
-    onClose();
+    void queryClient.invalidateQueries({ queryKey: streamingTokensKey(ws) });
+    void queryClient.invalidateQueries({ queryKey: rotationPlanKey(ws) });
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!confirmed || !data.etag) return;
+    if (!confirmed || !etag || pending) return;
     setLostRace(false);
-    rotate.mutate(data.etag, {
-      onSuccess: () => {
-        notifications.show({
-          color: 'teal',
-          title: 'Streaming tokens rotated',
-          message:
-            'The old Token 1 no longer works. The former Token 2 is now Token 1, and there is a new Token 2.',
-        });
-        close();
-      },
-      onError: (error) => {
-        if (hasStatus(error, 409) || hasStatus(error, 412)) {
-          // Someone rotated first: show the pair as it is now and ask again.
-          setLostRace(true);
-          setConfirmation('');
-          void queryClient.invalidateQueries({ queryKey: streamingTokensKey(ws) });
-        }
-      },
-    });
+    if (choice === 'rotate-only') {
+      rotate.mutate(etag, {
+        onSuccess: () => {
+          invalidateAfterRotation(queryClient, ws);
+          notifications.show({
+            color: 'teal',
+            title: 'Streaming tokens rotated',
+            message:
+              'The old Token 1 no longer works. The former Token 2 is now Token 1, and there is a new Token 2.',
+          });
+          onClose();
+        },
+        onError: onRaceLost,
+      });
+      return;
+    }
+    const body: StartRotation = { mode: choice };
+    if (choice === 'zero-downtime') {
+      body.quietSeconds = optionalNumber(quietSeconds);
+      body.timeoutSeconds = optionalNumber(timeoutSeconds);
+      if (force) body.force = true;
+    }
+    start.mutate(
+      { etag, start: body },
+      { onSuccess: (run) => onStarted(run.rotationId), onError: onRaceLost },
+    );
   };
+
+  return (
+    <form onSubmit={onSubmit}>
+      <Stack gap="md">
+        {lostRace && (
+          <Alert
+            color="orange"
+            icon={<IconInfoCircle aria-hidden />}
+            title="Someone else rotated first"
+            role="alert"
+          >
+            The tokens were rotated, or a rotation was started, by someone else while this dialog was open, so
+            nothing was changed now. The tokens and the verdict below have been refreshed: check them, and
+            confirm again if you still want to rotate.
+          </Alert>
+        )}
+        <RotationVerdict plan={plan} />
+        <RotationModePicker plan={plan} value={choice} onChange={setChoice} />
+        {choice === 'zero-downtime' && (
+          <div>
+            <UnstyledButton
+              onClick={() => setAdvanced((a) => !a)}
+              aria-expanded={advanced}
+              aria-controls="rotation-advanced"
+              fz="sm"
+              fw={500}
+              c="var(--mantine-color-anchor)"
+            >
+              <Group gap={4}>
+                {advanced ? (
+                  <IconChevronDown size={14} aria-hidden />
+                ) : (
+                  <IconChevronRight size={14} aria-hidden />
+                )}
+                Advanced settings
+              </Group>
+            </UnstyledButton>
+            <Collapse expanded={advanced} id="rotation-advanced">
+              <Stack gap="sm" mt="sm">
+                <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                  <NumberInput
+                    label="Quiet period (seconds)"
+                    description={`How long nothing may use Token 1 before rotating; default ${plan.quietSeconds} (the broker JWT lifetime)`}
+                    placeholder={String(plan.quietSeconds)}
+                    min={0}
+                    max={86_400}
+                    allowDecimal={false}
+                    value={quietSeconds}
+                    onChange={setQuietSeconds}
+                  />
+                  <NumberInput
+                    label="Give up after (seconds)"
+                    description="The run stops before rotating if it takes longer; default: quiet period + 600"
+                    placeholder="default"
+                    min={10}
+                    max={604_800}
+                    allowDecimal={false}
+                    value={timeoutSeconds}
+                    onChange={setTimeoutSeconds}
+                  />
+                </SimpleGrid>
+                <Checkbox
+                  label="Don't wait for outside clients"
+                  description="Rotate once the deployments are moved, even if clients outside Streamgate still use Token 1 (they are cut off)"
+                  checked={force}
+                  onChange={(e) => setForce(e.currentTarget.checked)}
+                />
+              </Stack>
+            </Collapse>
+          </div>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TokenSummary
+            label="Token 1"
+            token={token1}
+            fate="will be deactivated"
+            loadValue={loadValue?.token1}
+          />
+          <TokenSummary label="Token 2" token={token2} fate="becomes Token 1" loadValue={loadValue?.token2} />
+        </SimpleGrid>
+        <TextInput
+          label={
+            <>
+              Type the workspace id <Code>{ws}</Code> to confirm
+            </>
+          }
+          value={confirmation}
+          onChange={(e) => setConfirmation(e.currentTarget.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-autofocus
+        />
+        {!etag && (
+          <Alert color="red" title="Cannot rotate">
+            The portal did not send the version of the token pair (ETag), so a safe rotation is not possible.
+          </Alert>
+        )}
+        {error && !lostRace && (
+          <ApiErrorAlert
+            error={error}
+            title="The tokens were not rotated"
+            forbidden="Only Admins of this workspace can rotate streaming tokens."
+          />
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" color="red" disabled={!confirmed || !etag} loading={pending}>
+            {choice === 'rotate-only' ? 'Rotate tokens' : 'Start rotation'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * Rotating the streaming tokens: the portal's verdict on Token 1, three ways to rotate side by
+ * side, and once a run starts (or when one is already running) its steps, live, until it ends.
+ */
+export function RotateDialog({ ws, data, opened, onClose, canRotate }: Props) {
+  const planQuery = useRotationPlan(ws, { enabled: opened });
+  const [startedRun, setStartedRun] = useState<string | null>(null);
+  const runId = startedRun ?? planQuery.data?.plan.activeRun?.rotationId ?? null;
+
+  const close = () => {
+    setStartedRun(null);
+    onClose();
+  };
+
+  let body: ReactNode;
+  if (runId) {
+    body = <RotationRunView ws={ws} rotationId={runId} canControl={canRotate} onClose={close} />;
+  } else if (planQuery.isPending) {
+    body = <PageLoader label="Loading the rotation plan" />;
+  } else if (planQuery.isError) {
+    body = (
+      <ApiErrorAlert
+        error={planQuery.error}
+        title="Could not read the rotation plan"
+        onRetry={() => planQuery.refetch()}
+      />
+    );
+  } else {
+    body = (
+      <RotationForm
+        ws={ws}
+        data={data}
+        plan={planQuery.data.plan}
+        etag={planQuery.data.etag}
+        onStarted={setStartedRun}
+        onClose={close}
+      />
+    );
+  }
 
   return (
     <Modal
@@ -160,104 +324,8 @@ export function RotateDialog({ ws, data, opened, onClose }: Props) {
         </Title>
       }
       size="xl"
-      fullScreen={false}
     >
-      <form onSubmit={onSubmit}>
-        <Stack gap="md">
-          {lostRace && (
-            <Alert
-              color="orange"
-              icon={<IconInfoCircle aria-hidden />}
-              title="Someone else rotated first"
-              role="alert"
-            >
-              The tokens were rotated by someone else while this dialog was open, so nothing was changed now.
-              The tokens below have been refreshed: check them, and confirm again if you still want to rotate.
-            </Alert>
-          )}
-          <div>
-            <Text fw={600} mb={4}>
-              What happens when you rotate
-            </Text>
-            <List type="ordered" size="sm" spacing={4}>
-              <List.Item>
-                <b>Token 1 is deactivated</b> at once. Every service that still uses it is refused by the API
-                and by the broker.
-              </List.Item>
-              <List.Item>
-                <b>Token 2 takes its place</b> and becomes Token 1. Services that use it keep working.
-              </List.Item>
-              <List.Item>
-                <b>A new Token 2 is generated.</b>
-              </List.Item>
-            </List>
-          </div>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TokenSummary
-              label="Token 1"
-              token={token1}
-              fate="will be deactivated"
-              loadValue={loadValue?.token1}
-            />
-            <TokenSummary
-              label="Token 2"
-              token={token2}
-              fate="becomes Token 1"
-              loadValue={loadValue?.token2}
-            />
-          </SimpleGrid>
-          <Token1Usage token={token1} />
-          <div>
-            <Text fw={600} mb={4}>
-              Two ways to rotate
-            </Text>
-            <List size="sm" spacing={6}>
-              <List.Item>
-                <b>Restart with the new token:</b> rotate now, then set <Code>Quix__Sdk__Token</Code> of every
-                service that used Token 1 to the new Token 1 (the former Token 2) and restart them. They are
-                down until they restart.
-              </List.Item>
-              <List.Item>
-                <b>Zero downtime:</b> first move every service to Token 2 and restart them one by one; when
-                Token 1 shows no recent use, rotate. Nothing breaks.
-              </List.Item>
-            </List>
-          </div>
-          <TextInput
-            label={
-              <>
-                Type the workspace id <Code>{ws}</Code> to confirm
-              </>
-            }
-            value={confirmation}
-            onChange={(e) => setConfirmation(e.currentTarget.value)}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-          />
-          {!data.etag && (
-            <Alert color="red" title="Cannot rotate">
-              The portal did not send the version of the token pair (ETag), so a safe rotation is not
-              possible.
-            </Alert>
-          )}
-          {rotate.isError && !lostRace && (
-            <ApiErrorAlert
-              error={rotate.error}
-              title="The tokens were not rotated"
-              forbidden="Only Admins of this workspace can rotate streaming tokens."
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" disabled={!confirmed || !data.etag} loading={rotate.isPending}>
-              Rotate tokens
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      {body}
     </Modal>
   );
 }

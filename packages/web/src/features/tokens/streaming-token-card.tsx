@@ -1,22 +1,14 @@
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import type { StreamingToken } from '../../api/types.ts';
+import type { RotationPlan, StreamingToken } from '../../api/types.ts';
 import { formatDateTime, RelativeTime } from '../../components/relative-time.tsx';
 import { SecretField } from '../../components/secret-field.tsx';
 import { ClientsTable } from './clients-table.tsx';
-import { type TokenUsage, usageOf } from './token-usage.ts';
 
-const USAGE_BADGES: Record<TokenUsage, { label: string; color: string }> = {
-  active: { label: 'In use', color: 'blue' },
-  recent: { label: 'Used this week', color: 'orange' },
-  idle: { label: 'Not used lately', color: 'gray' },
-  never: { label: 'Never used', color: 'gray' },
-};
-
-function UsageBadge({ usage }: { usage: TokenUsage }) {
-  const { label, color } = USAGE_BADGES[usage];
+/** The portal's verdict, for Token 1 (the one a rotation deactivates): shown, never computed here. */
+function VerdictBadge({ verdict }: { verdict: RotationPlan['verdict'] }) {
   return (
-    <Badge variant="light" color={color}>
-      {label}
+    <Badge variant="light" color={verdict === 'in-use' ? 'blue' : 'gray'} data-testid="token-verdict">
+      {verdict === 'in-use' ? 'In use' : 'Not in use'}
     </Badge>
   );
 }
@@ -27,9 +19,11 @@ type Props = {
   description: string;
   /** Fetches the value when the person reveals or copies it; absent for roles that may not. */
   loadValue?: () => Promise<string>;
+  /** The portal's verdict on this token, when there is one (Token 1). */
+  verdict?: { verdict: RotationPlan['verdict']; summary: string };
 };
 
-export function StreamingTokenCard({ label, token, description, loadValue }: Props) {
+export function StreamingTokenCard({ label, token, description, loadValue, verdict }: Props) {
   const headingId = `${label.replace(' ', '-').toLowerCase()}-heading`;
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={headingId}>
@@ -38,11 +32,12 @@ export function StreamingTokenCard({ label, token, description, loadValue }: Pro
           <Title order={2} fz="h4" id={headingId}>
             {label}
           </Title>
-          <UsageBadge usage={usageOf(token)} />
+          {verdict && <VerdictBadge verdict={verdict.verdict} />}
         </Group>
         <Text size="sm" c="dimmed">
           {description}
         </Text>
+        {verdict && <Text size="sm">{verdict.summary}</Text>}
         {token.value !== undefined || loadValue ? (
           <SecretField value={token.value} hint={token.hint} load={loadValue} label={label} />
         ) : (

@@ -1,10 +1,13 @@
 import { Alert, Anchor, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconEyeOff, IconRefresh } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { rotationPlanKey, useRotationPlan } from '../../api/rotations.ts';
 import { useStreamingTokens } from '../../api/streaming-tokens.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { useCurrentWorkspace } from '../shell/use-current-workspace.ts';
+import { ActiveRotationBanner } from './active-rotation-banner.tsx';
 import { RotateDialog } from './rotate-dialog.tsx';
 import { StreamingTokenCard } from './streaming-token-card.tsx';
 import { useTokenValueLoader } from './use-token-value-loader.ts';
@@ -12,8 +15,12 @@ import { useTokenValueLoader } from './use-token-value-loader.ts';
 export function StreamingTokensTab() {
   const { ws, role } = useCurrentWorkspace();
   const query = useStreamingTokens(ws);
+  // The portal's verdict on Token 1, and a rotation run that is under way (also after a reload).
+  const plan = useRotationPlan(ws).data?.plan;
+  const activeRun = plan?.activeRun ?? null;
   const loadValue = useTokenValueLoader(ws, query.data?.tokens);
   const [opened, { open, close }] = useDisclosure(false);
+  const queryClient = useQueryClient();
 
   if (query.isPending) return <PageLoader label="Loading streaming tokens" />;
   if (query.isError) {
@@ -29,11 +36,13 @@ export function StreamingTokensTab() {
   // Usage decides whether rotating breaks something: look again when the dialog opens.
   const openRotation = () => {
     void query.refetch();
+    void queryClient.invalidateQueries({ queryKey: rotationPlanKey(ws) });
     open();
   };
 
   return (
     <Stack gap="lg">
+      {activeRun && <ActiveRotationBanner ws={ws} rotationId={activeRun.rotationId} onShow={open} />}
       <Text size="sm">
         Services use these tokens to reach this workspace's streams: set one of them as{' '}
         <code>Quix__Sdk__Token</code>. Two tokens exist so that you can rotate without downtime.
@@ -59,6 +68,7 @@ export function StreamingTokensTab() {
           token={tokens.token1}
           description="The current token. Rotating deactivates it."
           loadValue={loadValue?.token1}
+          verdict={plan}
         />
         <StreamingTokenCard
           label="Token 2"
@@ -94,7 +104,7 @@ export function StreamingTokensTab() {
           </Text>
         )}
       </Group>
-      {tokens.canRotate && <RotateDialog ws={ws} data={query.data} opened={opened} onClose={close} />}
+      <RotateDialog ws={ws} data={query.data} opened={opened} onClose={close} canRotate={tokens.canRotate} />
     </Stack>
   );
 }
