@@ -108,3 +108,134 @@ export interface AuditPage {
   entries: AuditEntry[];
   nextBefore: string | null;
 }
+
+// Deployments and rotation runs (docs/deployments.md).
+
+export const deploymentStatuses = [
+  'Starting',
+  'Running',
+  'Stopping',
+  'Stopped',
+  'Error',
+  'Completed',
+] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+/** What create and update send: a secret is `{value, secret: true}`; `{secret: true}` alone keeps the old value. */
+export type DeploymentVariablesInput = Record<string, string | { value?: string; secret?: boolean }>;
+
+export interface CreateDeployment {
+  name: string;
+  command: string[];
+  workingDirectory?: string | null;
+  variables?: DeploymentVariablesInput;
+  replicas?: number;
+  tokenSlot?: 1 | 2;
+  start?: boolean;
+}
+
+export type UpdateDeployment = Partial<Omit<CreateDeployment, 'name' | 'start'>>;
+
+export interface Deployment {
+  deploymentId: string;
+  workspaceId: string;
+  name: string;
+  command: string[];
+  workingDirectory: string | null;
+  replicas: number;
+  /** Secret values are never sent: `{secret: true}`. */
+  variables: Record<string, { value?: string; secret: boolean }>;
+  desiredState: 'Running' | 'Stopped';
+  status: DeploymentStatus;
+  statusDetail: string | null;
+  tokenId: string;
+  /** The slot of `tokenId` now; null once that token is deactivated. */
+  tokenSlot: 1 | 2 | null;
+  runningTokenIds: string[];
+  restartRequired: boolean;
+  replicasReady: number;
+  restartCount: number;
+  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const rotationModes = ['zero-downtime', 'restart-deployments'] as const;
+export type RotationMode = (typeof rotationModes)[number];
+
+export interface StartRotation {
+  mode: RotationMode;
+  quietSeconds?: number;
+  timeoutSeconds?: number;
+  force?: boolean;
+}
+
+export interface RotationClient {
+  userAgent: string;
+  address: string;
+  deploymentId: string | null;
+  lastUsedAt: string;
+}
+
+export interface DeploymentRef {
+  deploymentId: string;
+  name: string;
+  status: string;
+}
+
+export interface RotationPlan {
+  workspaceId: string;
+  token1: { id: string; hint: string };
+  token2: { id: string; hint: string };
+  /** The portal's verdict on Token 1, shown as it is: the CLI has no rule of its own. */
+  verdict: 'unused' | 'in-use';
+  summary: string;
+  quietSeconds: number;
+  recommendedMode: RotationMode | 'rotate-only';
+  deploymentsOnToken1: DeploymentRef[];
+  deploymentsOnToken2: DeploymentRef[];
+  outsideClients: RotationClient[];
+  activeRun: RotationRun | null;
+  canRotate: boolean;
+}
+
+export type RotationStepName = 'move-deployments' | 'wait-quiet' | 'rotate' | 'restart-deployments';
+export type RotationStepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface RotationStep {
+  name: RotationStepName;
+  state: RotationStepState;
+  startedAt: string | null;
+  endedAt: string | null;
+  detail: string | null;
+  deployments: {
+    deploymentId: string;
+    name: string;
+    fromTokenId: string;
+    toTokenId: string;
+    state: 'pending' | 'moving' | 'done' | 'failed';
+    downtimeMs: number | null;
+  }[];
+  clients: RotationClient[];
+  quietUntil: string | null;
+}
+
+export type RotationRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface RotationRun {
+  rotationId: string;
+  workspaceId: string;
+  mode: RotationMode;
+  status: RotationRunStatus;
+  quietSeconds: number;
+  timeoutSeconds: number;
+  force: boolean;
+  startedBy: string;
+  error: string | null;
+  fromTokenIds: { token1: string; token2: string };
+  brokerCutoff: 'pending' | 'done' | null;
+  steps: RotationStep[];
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}

@@ -18,6 +18,12 @@ export interface ArgumentSpec {
   required: boolean;
 }
 
+/** Words after `--`, taken as they are (e.g. a deployment's command line). */
+export interface TrailingSpec {
+  name: string;
+  description: string;
+}
+
 /** One command: its words (`['tokens', 'rotate']`), what it takes, and what it does. */
 export interface Command {
   path: readonly string[];
@@ -25,6 +31,8 @@ export interface Command {
   /** More lines of help under the summary (what happens, which role it needs). */
   details?: readonly string[];
   args: readonly ArgumentSpec[];
+  /** Set when the command takes the words after `--`; other commands bind them as arguments. */
+  trailing?: TrailingSpec;
   options: Readonly<Record<string, OptionSpec>>;
   examples: readonly string[];
   run(context: CommandContext, input: CommandInput): Promise<void>;
@@ -36,6 +44,11 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   now(): Date;
+  /**
+   * Calls `listener` on Ctrl-C (SIGINT) instead of exiting, until the returned function is
+   * called. Only commands that must clean up or ask first (a following log, a rotation run) use it.
+   */
+  onInterrupt(listener: () => void): () => void;
 }
 
 export interface CommandContext {
@@ -57,6 +70,8 @@ export interface CommandContext {
 export interface CommandInput {
   args: Readonly<Record<string, string | undefined>>;
   values: OptionValues;
+  /** The words after `--` (commands with `trailing` only); undefined without `--`. */
+  trailing: readonly string[] | undefined;
   /** The command's usage line, for usage errors raised by the command itself. */
   usage: string;
 }
@@ -121,5 +136,6 @@ export function usageLine(command: Command): string {
     const once = spec.required ? text : `[${text}]`;
     return spec.multiple ? `${once}...` : once;
   });
-  return ['streamgate-cli', ...command.path, ...args, ...options].join(' ');
+  const trailing = command.trailing ? [`[-- <${command.trailing.name}>...]`] : [];
+  return ['streamgate-cli', ...command.path, ...args, ...options, ...trailing].join(' ');
 }

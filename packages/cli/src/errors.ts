@@ -8,6 +8,10 @@ export const cliErrorCodes = [
   'CLI_ABORTED',
   'CLI_CONFIG_FILE',
   'CLI_NOT_ALLOWED',
+  'CLI_NOT_FOUND',
+  'CLI_BUSY',
+  'CLI_RUN_FAILED',
+  'CLI_INTERRUPTED',
 ] as const;
 export type CliErrorCode = (typeof cliErrorCodes)[number];
 
@@ -90,5 +94,37 @@ export class ConfigFileError extends CliError {
 export class NotAllowedError extends CliError {
   constructor(message: string) {
     super('CLI_NOT_ALLOWED', message, 1);
+  }
+}
+
+/** A name the command looked up (a deployment) is not there. */
+export class NotFoundError extends CliError {
+  constructor(message: string) {
+    super('CLI_NOT_FOUND', message, 1);
+  }
+}
+
+/** The portal says something is already in progress (a rotation run) that this would collide with. */
+export class BusyError extends CliError {
+  constructor(message: string) {
+    super('CLI_BUSY', message, 1);
+  }
+}
+
+/** A rotation run the CLI watched ended as `failed` or `cancelled`; the message carries its error. */
+export class RotationRunError extends CliError {
+  readonly rotationId: string;
+  readonly status: 'failed' | 'cancelled';
+  constructor(rotationId: string, status: 'failed' | 'cancelled', message: string) {
+    super('CLI_RUN_FAILED', message, 1);
+    this.rotationId = rotationId;
+    this.status = status;
+  }
+}
+
+/** Ctrl-C where the CLI cannot ask what to do; what keeps running is said in the message. */
+export class InterruptedError extends CliError {
+  constructor(message: string) {
+    super('CLI_INTERRUPTED', message, 1);
   }
 }

@@ -50,13 +50,15 @@ export function generalHelp(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export function nounHelp(noun: string, commands: readonly Command[]): string {
-  const mine = commands.filter((command) => command.path[0] === noun);
+/** The commands whose words start with `prefix` (`tokens`, or `tokens rotation`). */
+export function nounHelp(prefix: readonly string[], commands: readonly Command[]): string {
+  const mine = commands.filter((command) => prefix.every((word, index) => command.path[index] === word));
+  const name = prefix.join(' ');
   return [
-    `Commands under '${noun}':`,
+    `Commands under '${name}':`,
     columns(mine.map((command) => [`  ${commandName(command)}`, command.summary])),
     '',
-    `Run 'streamgate-cli ${noun} <command> --help' for details.`,
+    `Run 'streamgate-cli ${name} <command> --help' for details.`,
   ].join('\n');
 }
 
@@ -68,6 +70,9 @@ export function commandHelp(command: Command): string {
     command.summary,
     ...(command.details ?? []),
     ...(own ? ['', 'Options:', columns(optionRows(command.options))] : []),
+    ...(command.trailing
+      ? ['', columns([[`  -- <${command.trailing.name}>...`, command.trailing.description]])]
+      : []),
     '',
     'Global options: --url <url>, --token <pat>, --json, --help',
     '',

@@ -22,6 +22,10 @@ const processIo = (): Io => ({
   stdin: process.stdin,
   env: process.env,
   now: () => new Date(),
+  onInterrupt(listener) {
+    process.on('SIGINT', listener);
+    return () => process.off('SIGINT', listener);
+  },
 });
 
 /** Runs one command line; resolves the exit code (0 done, 1 failed, 2 bad usage). Never throws. */
@@ -44,10 +48,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       write(io.stdout, commandHelp(command));
       return 0;
     }
-    const args = bindArguments(command, parsed.positionals, usage);
+    const { positionals, trailing } = splitTrailing(command, parsed.tokens);
+    const args = bindArguments(command, positionals, usage);
     const values = new OptionValues(parsed.values, usage);
     const context = createContext(io, values, write);
-    await command.run(context, { args, values, usage });
+    await command.run(context, { args, values, trailing, usage });
     return 0;
   } catch (error) {
     return report(error, io, write);
@@ -60,8 +65,9 @@ type Found =
   | { kind: 'command'; command: Command; rest: string[] };
 
 /**
- * The command is named by the first one or two words; options may come before or after them.
- * A loose first pass (global options only) finds those words, the strict pass checks the rest.
+ * The command is named by its first one to three words (`whoami`, `tokens rotate`,
+ * `tokens rotation show`); options may come before or after them. A loose first pass (global
+ * options only) finds those words, the strict pass checks the rest.
  */
 function findCommand(argv: readonly string[]): Found {
   const loose = parseArgs({
@@ -81,39 +87,47 @@ function findCommand(argv: readonly string[]): Found {
   }
   if (first === 'help') return { kind: 'help', text: helpFor(words.slice(1).map((word) => word.value)) };
 
-  const withNoun = commands.filter((command) => command.path[0] === first);
-  if (withNoun.length === 0) {
-    throw new UsageError(`Unknown command '${first}'.`, 'streamgate-cli <command> [arguments] [options]');
+  const prefix: string[] = [];
+  for (let depth = 0; ; depth++) {
+    const candidates = commands.filter((command) => startsWith(command.path, prefix));
+    const exact = candidates.find((command) => command.path.length === depth);
+    if (exact) {
+      const indices = words.slice(0, depth).map((word) => word.index);
+      return { kind: 'command', command: exact, rest: without(argv, indices) };
+    }
+    const name = prefix.join(' ');
+    const next = [...new Set(candidates.map((command) => command.path[depth]!))];
+    const usage = `streamgate-cli ${name} <${next.join('|')}> ...`;
+    const word = words[depth]?.value;
+    if (word === undefined) {
+      if (wantsHelp) return { kind: 'help', text: nounHelp(prefix, commands) };
+      throw new UsageError(`'${name}' needs a subcommand: ${next.join(', ')}.`, usage);
+    }
+    if (!next.includes(word)) {
+      if (depth === 0) {
+        throw new UsageError(`Unknown command '${word}'.`, 'streamgate-cli <command> [arguments] [options]');
+      }
+      throw new UsageError(`Unknown command '${name} ${word}'; '${name}' has: ${next.join(', ')}.`, usage);
+    }
+    prefix.push(word);
   }
-  const single = withNoun.find((command) => command.path.length === 1);
-  if (single) return { kind: 'command', command: single, rest: without(argv, [words[0]!.index]) };
-
-  const second = words[1]?.value;
-  if (second === undefined) {
-    if (wantsHelp) return { kind: 'help', text: nounHelp(first, commands) };
-    throw new UsageError(
-      `'${first}' needs a subcommand: ${withNoun.map((command) => command.path[1]).join(', ')}.`,
-      `streamgate-cli ${first} <${withNoun.map((command) => command.path[1]).join('|')}> ...`,
-    );
-  }
-  const command = withNoun.find((candidate) => candidate.path[1] === second);
-  if (!command) {
-    throw new UsageError(
-      `Unknown command '${first} ${second}'; '${first}' has: ${withNoun.map((c) => c.path[1]).join(', ')}.`,
-      `streamgate-cli ${first} <${withNoun.map((c) => c.path[1]).join('|')}> ...`,
-    );
-  }
-  return { kind: 'command', command, rest: without(argv, [words[0]!.index, words[1]!.index]) };
 }
 
+const startsWith = (path: readonly string[], prefix: readonly string[]) =>
+  prefix.every((word, index) => path[index] === word);
+
+/** `help tokens rotate`: that command; `help tokens`: the commands under it. */
 function helpFor(words: string[]): string {
-  const [noun, verb] = words;
-  if (noun === undefined) return generalHelp(commands);
+  if (words.length === 0) return generalHelp(commands);
+  let prefix = words;
+  while (prefix.length > 0 && !commands.some((command) => startsWith(command.path, prefix))) {
+    prefix = prefix.slice(0, -1);
+  }
   const exact = commands.find(
-    (command) => command.path[0] === noun && (command.path.length === 1 || command.path[1] === verb),
+    (command) => command.path.length <= prefix.length && startsWith(prefix, command.path),
   );
-  if (exact && (verb !== undefined || exact.path.length === 1)) return commandHelp(exact);
-  if (commands.some((command) => command.path[0] === noun)) return nounHelp(noun, commands);
+  if (exact) return commandHelp(exact);
+  if (prefix.length > 0) return nounHelp(prefix, commands);
   throw new UsageError(
     `Unknown command '${words.join(' ')}'.`,
     'streamgate-cli <command> [arguments] [options]',
@@ -140,7 +154,7 @@ function parseArgsOptions(options: Readonly<Record<string, OptionSpec>>) {
 function parseStrict(rest: string[], options: Readonly<Record<string, OptionSpec>>, usage: string) {
   const { version: _version, ...config } = parseArgsOptions(options);
   try {
-    return parseArgs({ args: rest, options: config, strict: true, allowPositionals: true });
+    return parseArgs({ args: rest, options: config, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
@@ -150,6 +164,22 @@ function parseStrict(rest: string[], options: Readonly<Record<string, OptionSpec
     }
     throw error;
   }
+}
+
+/** For a command with `trailing`, the words after `--` are its own; they are never arguments. */
+function splitTrailing(
+  command: Command,
+  tokens: ReturnType<typeof parseStrict>['tokens'],
+): { positionals: string[]; trailing: string[] | undefined } {
+  const terminator = tokens.find((token) => token.kind === 'option-terminator');
+  const words = tokens.flatMap((token) => (token.kind === 'positional' ? [token] : []));
+  if (!command.trailing || terminator === undefined) {
+    return { positionals: words.map((word) => word.value), trailing: undefined };
+  }
+  return {
+    positionals: words.filter((word) => word.index < terminator.index).map((word) => word.value),
+    trailing: words.filter((word) => word.index > terminator.index).map((word) => word.value),
+  };
 }
 
 function bindArguments(command: Command, positionals: string[], usage: string) {

@@ -31,14 +31,70 @@ export class PortalApi {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const response = await this.#send(method, path, options, AbortSignal.timeout(requestTimeoutMs));
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw networkError(this.url, error);
+    }
+    const body = parseJson(text, response.headers);
+    if (response.status >= 400) throw apiError(response, body);
+    return { status: response.status, headers: response.headers, body: body as T };
+  }
+
+  /**
+   * A text answer as it arrives (`logs?follow=true`), chunk by chunk, until the portal ends it or
+   * `signal` aborts (then it just ends). Only waiting for the answer's headers is timed out.
+   */
+  async *streamText(
+    path: string,
+    query: Record<string, string | undefined>,
+    signal: AbortSignal,
+  ): AsyncGenerator<string> {
+    const headersTimeout = new AbortController();
+    const timer = setTimeout(
+      () => headersTimeout.abort(new DOMException('timeout', 'TimeoutError')),
+      requestTimeoutMs,
+    );
+    let response: Response;
+    try {
+      response = await this.#send(
+        'GET',
+        path,
+        { query, headers: { accept: 'text/plain, application/json' } },
+        AbortSignal.any([signal, headersTimeout.signal]),
+      );
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status >= 400) {
+      const text = await response.text().catch(() => '');
+      throw apiError(response, parseJson(text, response.headers));
+    }
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body) yield decoder.decode(chunk, { stream: true });
+      const rest = decoder.decode();
+      if (rest) yield rest;
+    } catch (error) {
+      if (signal.aborted) return;
+      throw networkError(this.url, error);
+    }
+  }
+
+  async #send(method: string, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) search.set(key, value);
     }
     const target = `${this.url}${path}${search.size > 0 ? `?${search}` : ''}`;
-    let response: Response;
     try {
-      response = await fetch(target, {
+      return await fetch(target, {
         method,
         headers: {
           authorization: `Bearer ${this.#token}`,
@@ -49,21 +105,12 @@ export class PortalApi {
           ...options.headers,
         },
         body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        signal,
         redirect: 'error', // a redirect would be followed with the Authorization header elsewhere
       });
     } catch (error) {
       throw networkError(this.url, error);
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw networkError(this.url, error);
-    }
-    const body = parseJson(text, response.headers);
-    if (response.status >= 400) throw apiError(response, body);
-    return { status: response.status, headers: response.headers, body: body as T };
   }
 
   async get<T>(path: string, query?: Record<string, string | undefined>): Promise<T> {

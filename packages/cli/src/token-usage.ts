@@ -1,20 +1,17 @@
-import type { StreamingToken, StreamingTokens } from './api-types.ts';
+import type { StreamingClient, StreamingToken, StreamingTokens } from './api-types.ts';
 import { formatDate, maskToken, relativeTime, renderTable } from './format.ts';
 
-/** Used within this window counts as "recently": a rotation now would likely break someone. */
-export const recentUseWindowMs = 24 * 60 * 60 * 1000;
+// Whether a token is "in use" is the portal's verdict (GET .../rotation-plan), never a rule here.
 
-export function usedRecently(token: StreamingToken, now: Date): boolean {
-  return (
-    token.lastUsedAt !== null && now.getTime() - new Date(token.lastUsedAt).getTime() < recentUseWindowMs
-  );
-}
-
-/** The clients that used a token, newest first: user agent, address, deployment id, when. */
-export function clientTable(token: StreamingToken, now: Date, indent = '  '): string {
+/** Clients of a token, as the portal lists them: user agent, address, deployment id, when. */
+export function clientTable(
+  clients: readonly (StreamingClient & { lastUsedAt: string })[],
+  now: Date,
+  indent = '  ',
+): string {
   return renderTable(
     ['USER AGENT', 'ADDRESS', 'DEPLOYMENT', 'LAST USED'],
-    token.recentClients.map((client) => [
+    clients.map((client) => [
       client.userAgent,
       client.address,
       client.deploymentId ?? '-',

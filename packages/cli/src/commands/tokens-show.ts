@@ -44,7 +44,7 @@ export const tokensShow: Command = {
     ] as const) {
       lines.push('');
       if (token.recentClients.length === 0) lines.push(`${label}: no recorded clients.`);
-      else lines.push(`Recent clients of ${label}:`, clientTable(token, now));
+      else lines.push(`Recent clients of ${label}:`, clientTable(token.recentClients, now));
     }
     context.print(lines.join('\n'));
     if (pair.canViewValues && !reveal) context.note('Values are masked; --reveal prints them.');
