@@ -1,6 +1,9 @@
 // server.properties for the single-node (broker + controller) KRaft broker that Streamgate runs.
 // Pure: kafka-server.ts decides ports and paths, this file only knows what Kafka needs.
 
+/** The class Kafka loads to check PLAIN logins (kafka/plain-plugin/src). */
+export const plainCallbackHandlerClass = 'dev.streamgate.kafka.PortalPlainCallbackHandler';
+
 export interface BrokerSettings {
   /** Address the SASL client listener binds to. */
   host: string;
@@ -17,6 +20,20 @@ export interface BrokerSettings {
   adminUser: string;
   /** Longest a SASL session lives before the client must re-authenticate (also bounded by JWT exp). */
   reauthMs: number;
+  /** SASL/PLAIN logins with streaming tokens, checked by the portal (absent: no PLAIN). */
+  plain?: PlainSettings | null;
+}
+
+export interface PlainSettings {
+  /** The portal's token endpoint (`<portal>/oauth/token`), which the plugin asks. */
+  tokenEndpointUrl: string;
+  /** How long the plugin trusts the portal's answer about one login. */
+  verdictCacheMs: number;
+  /**
+   * connections.max.reauth.ms for PLAIN sessions alone. A PLAIN login carries no expiry, so this
+   * is what bounds how long an open connection of a deactivated token lives.
+   */
+  reauthMs: number;
 }
 
 /** Kafka's listener names are upper-case here and lower-case in `listener.name.<name>.` keys. */
@@ -31,8 +48,13 @@ export function renderServerProperties(s: BrokerSettings): string {
       throw new TypeError(`Broker setting ${key} must not contain line breaks or backslashes.`);
     }
   }
+  if (s.plain && !/^https?:\/\/[^\s"';]+$/.test(s.plain.tokenEndpointUrl)) {
+    // It goes into a JAAS option inside double quotes.
+    throw new TypeError('The PLAIN token endpoint must be an http(s) URL without quotes, spaces or ";".');
+  }
   const oauth = `listener.name.${client.toLowerCase()}.oauthbearer.`;
   const scram = `listener.name.${client.toLowerCase()}.scram-sha-512.`;
+  const plain = `listener.name.${client.toLowerCase()}.plain.`;
   const entries: [string, string | number][] = [
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
@@ -58,7 +80,10 @@ export function renderServerProperties(s: BrokerSettings): string {
     // Streaming tokens authenticate with a JWT minted by the portal (OAUTHBEARER, validated against
     // the portal's JWKS); the portal itself uses SCRAM. The JWKS URL must also be allowed through
     // the JVM property org.apache.kafka.sasl.oauthbearer.allowed.urls (set by kafka-server.ts).
-    [`listener.name.${client.toLowerCase()}.sasl.enabled.mechanisms`, 'OAUTHBEARER,SCRAM-SHA-512'],
+    [
+      `listener.name.${client.toLowerCase()}.sasl.enabled.mechanisms`,
+      s.plain ? 'OAUTHBEARER,SCRAM-SHA-512,PLAIN' : 'OAUTHBEARER,SCRAM-SHA-512',
+    ],
     [
       `${oauth}sasl.jaas.config`,
       'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ;',
@@ -74,6 +99,7 @@ export function renderServerProperties(s: BrokerSettings): string {
     // Sessions are re-checked this often even when a JWT lives longer, so a connection cannot
     // outlive its token's validity by much (KIP-368).
     ['connections.max.reauth.ms', s.reauthMs],
+    ...plainEntries(plain, s.plain),
 
     ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     ['allow.everyone.if.no.acl.found', 'false'],
@@ -97,4 +123,29 @@ export function renderServerProperties(s: BrokerSettings): string {
   ];
   const lines = entries.map(([key, value]) => `${key}=${value}`);
   return `# Written by Streamgate (kafka/kafka-server.ts) on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+}
+
+/**
+ * PLAIN for clients that cannot speak OAUTHBEARER (the legacy QuixStreamingClient's librdkafka
+ * 1.9.2): username `sgt-<tokenId>`, password the streaming token, checked by Streamgate's
+ * callback handler (kafka/plain-plugin), which asks the portal. The principal is the username,
+ * so the token's ACLs apply unchanged.
+ */
+function plainEntries(prefix: string, plain: PlainSettings | null | undefined): [string, string | number][] {
+  if (!plain) return [];
+  const options = [
+    `streamgate.token.endpoint.url="${plain.tokenEndpointUrl}"`,
+    `streamgate.verdict.cache.ms="${plain.verdictCacheMs}"`,
+  ];
+  return [
+    [
+      `${prefix}sasl.jaas.config`,
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${options.join(' ')};`,
+    ],
+    [`${prefix}sasl.server.callback.handler.class`, plainCallbackHandlerClass],
+    // Only PLAIN sessions are this short: librdkafka before 2.2 cannot re-authenticate, so the
+    // broker closes its connection at the next request after expiry and the client reconnects
+    // (logging in again, which the plugin checks).
+    [`${prefix}connections.max.reauth.ms`, plain.reauthMs],
+  ];
 }

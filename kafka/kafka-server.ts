@@ -1,6 +1,7 @@
 // Starts a single-node Apache Kafka (KRaft, broker + controller in one JVM) from the Maven jars:
 // SASL_PLAINTEXT client listener with OAUTHBEARER (streaming-token JWTs, checked against the
-// portal's JWKS) and SCRAM-SHA-512 (the portal's admin), StandardAuthorizer, no implicit access.
+// portal's JWKS), SCRAM-SHA-512 (the portal's admin) and optionally PLAIN (streaming tokens
+// checked by the portal, for legacy clients), StandardAuthorizer, no implicit access.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import {
 import { warmCoordinators } from './broker-warmup.ts';
 import { type JavaProcess, runJava } from './java-process.ts';
 import { ensureKafkaJars, log4jConfigPath } from './kafka-jars.ts';
+import { ensurePlainPlugin } from './plain-plugin-build.ts';
 import { assertAdminCredentials, scramFormatArgument } from './scram-credential.ts';
 
 export interface StartKafkaOptions {
@@ -44,6 +46,18 @@ export interface StartKafkaOptions {
    * re-authenticate, at most (a JWT's exp shortens it). Default 60000.
    */
   reauthMs?: number;
+  /**
+   * SASL/PLAIN for streaming tokens (username `sgt-<tokenId>`, password the token), each login
+   * checked at the portal's token endpoint by kafka/plain-plugin. Absent or null: no PLAIN.
+   */
+  plain?: {
+    /** `<portal>/oauth/token`. */
+    tokenEndpointUrl: string;
+    /** How long one login's verdict is reused (default 3000, at most 10000). */
+    verdictCacheMs?: number;
+    /** connections.max.reauth.ms of PLAIN sessions (default 10000). */
+    reauthMs?: number;
+  } | null;
 }
 
 export interface KafkaServer {
@@ -74,6 +88,8 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
     prepareState(dataDir, host, opts.clientPort ?? 0),
   ]);
 
+  // PLAIN needs its callback handler on the classpath, compiled against these very jars.
+  const pluginClasses = opts.plain ? await ensurePlainPlugin(libs) : null;
   const propertiesPath = join(dataDir, 'server.properties');
   await writeFile(
     propertiesPath,
@@ -89,10 +105,17 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       audience: opts.audience,
       adminUser: opts.adminUser,
       reauthMs: opts.reauthMs ?? 60_000,
+      plain: opts.plain
+        ? {
+            tokenEndpointUrl: opts.plain.tokenEndpointUrl,
+            verdictCacheMs: opts.plain.verdictCacheMs ?? 3000,
+            reauthMs: opts.plain.reauthMs ?? 10_000,
+          }
+        : null,
     }),
   );
 
-  const classpath = ['-cp', `${libs}/*`];
+  const classpath = ['-cp', pluginClasses ? `${libs}/*:${pluginClasses}` : `${libs}/*`];
   const logging = [
     `-Dlog4j2.configurationFile=${log4jConfigPath}`,
     `-Dkafka.logs.dir=${join(dataDir, 'logs')}`,

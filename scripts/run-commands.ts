@@ -95,6 +95,7 @@ export async function runUp(args: string[]): Promise<void> {
       audience: portal.portal.config.brokerAudience,
       adminUser: admin.user,
       adminPassword: admin.password,
+      plain: portal.portal.config.kafka.plain ? { tokenEndpointUrl: `${portal.url}/oauth/token` } : null,
     });
     stopKafka = () => kafka.stop();
     portal.portal.kafka.start();
@@ -104,7 +105,7 @@ export async function runUp(args: string[]): Promise<void> {
       '',
       `  Portal:     ${portal.url}/ui/`,
       `  API docs:   ${portal.url}/docs`,
-      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ' (SASL_PLAINTEXT, OAUTHBEARER)'}`,
+      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (SASL_PLAINTEXT, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
       `  Data:       ${dataDir}`,
       '',
       '  Ctrl-C stops everything.',
@@ -135,5 +136,7 @@ export async function runKafka(args: string[]): Promise<void> {
     audience: process.env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
     adminUser: admin.user,
     adminPassword: admin.password,
+    plain:
+      process.env.STREAMGATE_KAFKA_PLAIN === 'off' ? null : { tokenEndpointUrl: `${portalUrl}/oauth/token` },
   });
 }

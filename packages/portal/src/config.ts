@@ -21,6 +21,11 @@ export interface PortalConfig {
     /** How often the broker's ACLs are compared with the database, besides after each change. */
     reconcileIntervalMs: number;
     defaultReplicationFactor: number;
+    /**
+     * Whether streaming-token callers get PLAIN credentials (their own token) in the workspace
+     * object, for the legacy QuixStreamingClient; the broker must have PLAIN on (kafka/README.md).
+     */
+    plain: boolean;
   };
   brokerJwtTtlSeconds: number;
   brokerAudience: string;
@@ -28,6 +33,16 @@ export interface PortalConfig {
   tokenRequestsPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Who runs deployments: 'process' (child processes of this portal) or nobody (null). */
+  runner: 'process' | null;
+  deployments: {
+    /** An instance counts as ready once it has stayed up this long. */
+    readyMs: number;
+    /** SIGTERM, then SIGKILL after this long. */
+    stopGraceMs: number;
+    /** A deployment's log file is rotated past this size (one older file is kept). */
+    logMaxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +54,13 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return value;
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name} must be 'on' or 'off', got '${raw}'`);
 }
 
 export function loadConfig(
@@ -84,6 +106,7 @@ export function loadConfig(
         1,
         10,
       ),
+      plain: onOff('STREAMGATE_KAFKA_PLAIN', env.STREAMGATE_KAFKA_PLAIN, true),
     },
     brokerJwtTtlSeconds: integer(
       'STREAMGATE_BROKER_JWT_TTL_SECONDS',
@@ -102,5 +125,35 @@ export function loadConfig(
     ),
     trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
     logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
+    runner: runnerFrom(env.STREAMGATE_RUNNER),
+    deployments: {
+      readyMs:
+        1000 *
+        integer('STREAMGATE_DEPLOYMENT_READY_SECONDS', env.STREAMGATE_DEPLOYMENT_READY_SECONDS, 2, 0, 300),
+      stopGraceMs:
+        1000 *
+        integer(
+          'STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS',
+          env.STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS,
+          10,
+          1,
+          600,
+        ),
+      logMaxBytes: integer(
+        'STREAMGATE_DEPLOYMENT_LOG_MAX_BYTES',
+        env.STREAMGATE_DEPLOYMENT_LOG_MAX_BYTES,
+        5 * 1024 * 1024,
+        4096,
+        1024 * 1024 * 1024,
+      ),
+    },
   };
+}
+
+function runnerFrom(raw: string | undefined): 'process' | null {
+  if (raw === undefined || raw === '' || raw === 'none') return null;
+  if (raw === 'process') return 'process';
+  throw new ConfigError(
+    `STREAMGATE_RUNNER must be 'process' (run deployments as child processes of the portal) or 'none', got '${raw}'`,
+  );
 }

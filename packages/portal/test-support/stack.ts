@@ -73,7 +73,7 @@ export async function startStack(
     ? { user: 'streamgate-admin', password: randomBytes(18).toString('base64url') }
     : null;
   const portalDir = mkdtempSync(join(tmpdir(), 'streamgate-portal-'));
-  const portalEnv = {
+  const portalEnv: Record<string, string> = {
     STREAMGATE_KAFKA_RECONCILE_MS: '5000',
     ...(kafkaAdmin
       ? {
@@ -98,6 +98,9 @@ export async function startStack(
       audience: 'kafka',
       adminUser: kafkaAdmin.user,
       adminPassword: kafkaAdmin.password,
+      // PLAIN logins for legacy clients, as `./streamgate up` runs it, unless the portal has it off.
+      plain:
+        portalEnv.STREAMGATE_KAFKA_PLAIN === 'off' ? null : { tokenEndpointUrl: `${portal.url}/oauth/token` },
     });
   };
   const haltKafka = async () => {

@@ -2,7 +2,7 @@ import type { AttemptLimiter } from '../auth/attempt-limiter.ts';
 import { PortalError } from '../errors.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
-import { brokerPrincipalOf } from './broker-principal.ts';
+import { brokerPrincipalOf, brokerPrincipalPrefix } from './broker-principal.ts';
 import type { ClientCredentials } from './client-credentials.ts';
 import { OAuthError } from './oauth-errors.ts';
 
@@ -22,6 +22,10 @@ export interface BrokerToken {
  * The OAuth 2.0 client-credentials grant that turns a streaming token into a short-lived
  * broker JWT: `client_id` is the workspace, `client_secret` one of its two active tokens.
  * A deactivated token mints nothing, which with the ACL removal ends its broker access.
+ *
+ * `client_id` may also be the token's own broker principal (`sgt-<tokenId>`): that is how the
+ * broker's PLAIN plugin (kafka/plain-plugin) asks whether a PLAIN login is an active token of
+ * that principal; it then also checks the JWT's `sub`.
  */
 export function createBrokerTokenService(deps: {
   streamingTokens: StreamingTokenService;
@@ -36,10 +40,14 @@ export function createBrokerTokenService(deps: {
   return {
     async mint(credentials: ClientCredentials, client: ClientInfo): Promise<BrokerToken> {
       const { clientId, clientSecret } = credentials;
-      const failureKey = `${clientId}\n${client.address}`;
+      // PLAIN checks all come from the broker's address, so a failure limit on them would let
+      // anyone who knows a token id lock that token's PLAIN logins out with wrong passwords.
+      // Nothing is lost: a 190-bit token is not guessable, and garbage never reaches a lookup.
+      const byPrincipal = clientId.startsWith(brokerPrincipalPrefix);
+      const failureKey = byPrincipal ? null : `${clientId}\n${client.address}`;
       const wait = Math.max(
         deps.requestLimiter.retryAfter(clientId),
-        deps.failureLimiter.retryAfter(failureKey),
+        failureKey ? deps.failureLimiter.retryAfter(failureKey) : 0,
       );
       if (wait > 0)
         throw new OAuthError(
@@ -53,7 +61,7 @@ export function createBrokerTokenService(deps: {
         principal = await deps.streamingTokens.authenticate(clientSecret, client);
       } catch (error) {
         if (!(error instanceof PortalError)) throw error;
-        deps.failureLimiter.hit(failureKey);
+        if (failureKey) deps.failureLimiter.hit(failureKey);
         const revoked = error.code === 'PORTAL_TOKEN_REVOKED';
         throw new OAuthError(
           'invalid_client',
@@ -61,11 +69,15 @@ export function createBrokerTokenService(deps: {
           401,
         );
       }
-      if (principal.workspaceId !== clientId) {
-        deps.failureLimiter.hit(failureKey);
+      const brokerPrincipal = brokerPrincipalOf(principal.tokenId);
+      // Either form is accepted whatever the prefix: a workspace id may itself start with `sgt-`.
+      if (clientId !== principal.workspaceId && clientId !== brokerPrincipal) {
+        if (failureKey) deps.failureLimiter.hit(failureKey);
         throw new OAuthError(
           'invalid_client',
-          `Client authentication failed: the streaming token does not belong to workspace '${clientId}'.`,
+          byPrincipal
+            ? `Client authentication failed: the streaming token is not principal '${clientId}'.`
+            : `Client authentication failed: the streaming token does not belong to workspace '${clientId}'.`,
           401,
         );
       }
@@ -73,7 +85,7 @@ export function createBrokerTokenService(deps: {
       // workspace id lock its clients out by sending bad secrets from many addresses.
       deps.requestLimiter.hit(clientId);
       const { jwt } = await deps.issuer.sign(
-        { sub: brokerPrincipalOf(principal.tokenId), workspace_id: principal.workspaceId },
+        { sub: brokerPrincipal, workspace_id: principal.workspaceId },
         deps.ttlSeconds,
       );
       deps.onMinted?.();

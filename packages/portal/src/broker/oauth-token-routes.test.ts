@@ -288,4 +288,54 @@ describe('POST /oauth/token', () => {
       200,
     );
   });
+
+  it("takes the token's own principal as client id (the broker's PLAIN check), and no other", async () => {
+    await h.createWorkspace('plainly');
+    const pair = await h.streamingTokens('plainly');
+    const ids = (
+      await h.inject({
+        method: 'GET',
+        url: '/workspaces/plainly/streaming-tokens?values=false',
+        headers: (await h.admin()).headers,
+      })
+    ).json();
+    const principal1 = `sgt-${ids.token1.id}`;
+    const ok = await token(basic(principal1, pair.token1), undefined, undefined, '10.4.0.1');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(decodeJwt(ok.json().access_token).payload.sub, principal1);
+    // Token 2 under Token 1's principal, and another workspace's token, are refused.
+    assertOAuthError(
+      await token(basic(principal1, pair.token2), undefined, undefined, '10.4.0.1'),
+      401,
+      'invalid_client',
+      /is not principal/,
+    );
+    assertOAuthError(
+      await token(basic(principal1, acme.token1), undefined, undefined, '10.4.0.1'),
+      401,
+      'invalid_client',
+    );
+    // Every PLAIN check comes from the broker's one address: wrong passwords sent through it
+    // must not lock the token's real logins out.
+    for (let i = 0; i < 30; i++) {
+      const response = await token(
+        basic(principal1, generateStreamingToken()),
+        undefined,
+        undefined,
+        '10.4.0.1',
+      );
+      assert.equal(response.statusCode, 401, `attempt ${i + 1}`);
+    }
+    assert.equal(
+      (await token(basic(principal1, pair.token1), undefined, undefined, '10.4.0.1')).statusCode,
+      200,
+    );
+    assert.equal((await h.rotate('plainly')).statusCode, 200);
+    assertOAuthError(
+      await token(basic(principal1, pair.token1), undefined, undefined, '10.4.0.1'),
+      401,
+      'invalid_client',
+      /deactivated by a rotation/,
+    );
+  });
 });

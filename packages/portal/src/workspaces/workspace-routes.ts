@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { brokerPrincipalOf } from '../broker/broker-principal.ts';
 import { principalOf } from '../http/request-auth.ts';
 import type { Role } from '../permissions/roles.ts';
 import {
@@ -16,8 +17,17 @@ import type { WorkspaceService, WorkspaceView } from './workspace-service.ts';
 export interface BrokerDescription {
   address: string;
   securityMode: 'Sasl' | 'SaslSsl';
-  saslMechanism: 'OAuthBearer';
+  saslMechanism: 'OAuthBearer' | 'Plain';
+  /** PLAIN only: the caller's own broker principal and streaming token. */
+  username?: string;
+  password?: string;
   hasCertificate: boolean;
+}
+
+/** The PLAIN login a streaming-token caller may use at the broker: its principal and its own token. */
+export interface PlainLogin {
+  username: string;
+  password: string;
 }
 
 type WorkspaceParams = { Params: { workspaceId: string } };
@@ -25,23 +35,31 @@ type MemberParams = { Params: { workspaceId: string; userId: string } };
 
 export function registerWorkspaceRoutes(
   app: FastifyInstance,
-  deps: { workspaces: WorkspaceService; broker: () => BrokerDescription },
+  deps: { workspaces: WorkspaceService; broker: (plainLogin: PlainLogin | null) => BrokerDescription },
 ): void {
   const { workspaces } = deps;
-  const json = (workspace: WorkspaceView) => ({
+  const json = (workspace: WorkspaceView, plainLogin: PlainLogin | null = null) => ({
     workspaceId: workspace.workspaceId,
     name: workspace.name,
     status: 'Ready',
     createdAt: workspace.createdAt,
     role: workspace.role ?? undefined, // humans only: an absent field is not serialised
     brokerType: 'SelfHosted',
-    broker: deps.broker(),
+    broker: deps.broker(plainLogin),
     brokerSettings: { brokerType: 'SelfHosted', syncTopics: false },
     version: 2,
   });
 
-  app.get('/workspaces', { schema: listWorkspacesSchema }, async (request) => {
-    return (await workspaces.list(principalOf(request))).map(json);
+  /** The object may carry the caller's token: no cache may keep it. */
+  const withLogin = (request: FastifyRequest, reply: FastifyReply) => {
+    const login = plainLoginOf(request);
+    if (login) void reply.header('cache-control', 'no-store');
+    return login;
+  };
+
+  app.get('/workspaces', { schema: listWorkspacesSchema }, async (request, reply) => {
+    const login = withLogin(request, reply);
+    return (await workspaces.list(principalOf(request))).map((workspace) => json(workspace, login));
   });
 
   app.post<{ Body: { workspaceId: string; name: string } }>(
@@ -53,9 +71,14 @@ export function registerWorkspaceRoutes(
     },
   );
 
-  app.get<WorkspaceParams>('/workspaces/:workspaceId', { schema: getWorkspaceSchema }, async (request) => {
-    return json(await workspaces.get(principalOf(request), request.params.workspaceId));
-  });
+  app.get<WorkspaceParams>(
+    '/workspaces/:workspaceId',
+    { schema: getWorkspaceSchema },
+    async (request, reply) => {
+      const workspace = await workspaces.get(principalOf(request), request.params.workspaceId);
+      return json(workspace, withLogin(request, reply));
+    },
+  );
 
   app.delete<WorkspaceParams>(
     '/workspaces/:workspaceId',
@@ -97,4 +120,19 @@ export function registerWorkspaceRoutes(
       return workspaces.resetMemberRole(principalOf(request), workspaceId, userId, request.ip);
     },
   );
+}
+
+/**
+ * The legacy QuixStreamingClient (quixstreams 0.5.x) logs in to the broker with the workspace
+ * object's username and password, and cannot speak OAUTHBEARER. A streaming-token caller gets
+ * exactly what it already holds: its own token, under its own principal. Users and PATs never
+ * get credentials (they have no broker access at all).
+ */
+function plainLoginOf(request: FastifyRequest): PlainLogin | null {
+  const principal = principalOf(request);
+  if (principal.kind !== 'streaming') return null;
+  // The authenticator accepted this very header as this principal's token.
+  const token = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!token) return null;
+  return { username: brokerPrincipalOf(principal.tokenId), password: token };
 }

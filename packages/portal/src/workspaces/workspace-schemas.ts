@@ -27,7 +27,17 @@ export const workspaceBody = {
       properties: {
         address: { type: 'string' },
         securityMode: { type: 'string', enum: ['Sasl', 'SaslSsl'] },
-        saslMechanism: { type: 'string', enum: ['OAuthBearer'] },
+        saslMechanism: {
+          type: 'string',
+          enum: ['OAuthBearer', 'Plain'],
+          description:
+            "Plain (with username and password) only for a streaming-token caller, when the portal's PLAIN path is on.",
+        },
+        username: {
+          type: 'string',
+          description: "Plain only: the caller's broker principal (sgt-<tokenId>).",
+        },
+        password: { type: 'string', description: "Plain only: the caller's own streaming token." },
         hasCertificate: { type: 'boolean' },
       },
     },
