@@ -19,6 +19,12 @@ describe('help', () => {
     for (const command of [
       'login',
       'tokens rotate',
+      'tokens rotation show',
+      'tokens rotation cancel',
+      'deployments list',
+      'deployments create',
+      'deployments logs',
+      'deployments delete',
       'pats create',
       'topics delete',
       'members set',
@@ -32,8 +38,32 @@ describe('help', () => {
   test('a command’s --help shows its usage and examples', async () => {
     const run = await cli(['tokens', 'rotate', '--help']);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /^Usage: streamgate-cli tokens rotate <workspace> \[--yes\]/);
+    assert.match(
+      run.stdout,
+      /^Usage: streamgate-cli tokens rotate <workspace> \[--zero-downtime\] \[--restart-deployments\] .*\[--yes\]\n/,
+    );
     assert.match(run.stdout, /Examples:\n {2}streamgate-cli tokens rotate acme/);
+  });
+
+  test('a command taking words after -- says so in its usage and help', async () => {
+    const run = await cli(['deployments', 'create', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(
+      run.stdout,
+      /^Usage: streamgate-cli deployments create <workspace> --name <name> .*\[-- <command>\.\.\.\]\n/,
+    );
+    assert.match(run.stdout, /\n {2}-- <command>\.\.\. +The program and its arguments/);
+  });
+
+  test('help with three words: the commands under tokens rotation, and one of them', async () => {
+    const under = await cli(['help', 'tokens', 'rotation']);
+    assert.equal(under.code, 0);
+    assert.match(
+      under.stdout,
+      /^Commands under 'tokens rotation':\n {2}tokens rotation show +.*\n {2}tokens rotation cancel /,
+    );
+    const one = await cli(['tokens', 'rotation', 'cancel', '--help']);
+    assert.match(one.stdout, /^Usage: streamgate-cli tokens rotation cancel <workspace> <rotationId>\n/);
   });
 
   test('help <noun> lists its subcommands', async () => {
@@ -48,7 +78,62 @@ describe('usage errors exit 2 with the usage line', () => {
   const cases: [string[], RegExp][] = [
     [[], /error: No command given\./],
     [['bogus'], /error: Unknown command 'bogus'\./],
-    [['tokens'], /error: 'tokens' needs a subcommand: show, rotate\./],
+    [['tokens'], /error: 'tokens' needs a subcommand: show, rotate, rotation\./],
+    [['tokens', 'rotation', 'show', 'acme'], /error: Missing <rotationId>\./],
+    [['tokens', 'rotation'], /error: 'tokens rotation' needs a subcommand: show, cancel\./],
+    [
+      ['tokens', 'rotate', 'acme', '--zero-downtime', '--restart-deployments'],
+      /Choose one: --zero-downtime or --restart-deployments\./,
+    ],
+    [['tokens', 'rotate', 'acme', '--quiet-seconds', '5'], /--quiet-seconds is for a rotation run/],
+    [
+      ['tokens', 'rotate', 'acme', '--zero-downtime', '--quiet-seconds', '90000'],
+      /--quiet-seconds must be a whole number, 0 to 86400\./,
+    ],
+    [
+      ['tokens', 'rotate', 'acme', '--restart-deployments', '--timeout-seconds', '5'],
+      /--timeout-seconds must be a whole number, 10 to 604800\./,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x'],
+      /error: The command to run is missing: put it after --\./,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', 'node', 'app.js'],
+      /Unexpected argument 'node' \(the command goes after --\)\./,
+    ],
+    [['deployments', 'create', 'acme', '--name', 'x', '--'], /The command after -- is empty/],
+    [['deployments', 'create', 'acme', '--', 'node'], /error: --name is required\./],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--env', 'NOVALUE', '--', 'node'],
+      /--env takes NAME=value \(got 'NOVALUE'\)/,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--secret', 'hunter2', '--', 'node'],
+      /--secret takes NAME=value \(got '\.\.\.'\)/,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--env', 'A=1', '--secret', 'A=2', '--', 'node'],
+      /The variable A is given twice\./,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--replicas', '11', '--', 'node'],
+      /--replicas must be a whole number, 1 to 10\./,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--token-slot', '3', '--', 'node'],
+      /--token-slot must be one of 1, 2\./,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--workdir', 'rel/dir', '--', 'node'],
+      /--workdir must be an absolute path/,
+    ],
+    [
+      ['deployments', 'create', 'acme', '--name', 'x', '--token', '2', '--', 'node'],
+      /--token is your personal access token; .* is --token-slot 2\./,
+    ],
+    [['deployments', 'logs', 'acme', 'x', '--tail', '0'], /--tail must be a whole number, 1 to 10000\./],
+    [['deployments', 'logs', 'acme', 'x', '--follow', '--json'], /--json cannot be combined with --follow\./],
     [['tokens', 'spin', 'acme'], /error: Unknown command 'tokens spin'/],
     [['tokens', 'show'], /error: Missing <workspace>\.\nusage: streamgate-cli tokens show <workspace>/],
     [['tokens', 'show', 'a', 'b'], /error: Unexpected argument 'b'\./],

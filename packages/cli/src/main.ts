@@ -184,7 +184,8 @@ function splitTrailing(
 
 function bindArguments(command: Command, positionals: string[], usage: string) {
   if (positionals.length > command.args.length) {
-    throw new UsageError(`Unexpected argument '${positionals[command.args.length]}'.`, usage);
+    const hint = command.trailing ? ` (the ${command.trailing.name} goes after --)` : '';
+    throw new UsageError(`Unexpected argument '${positionals[command.args.length]}'${hint}.`, usage);
   }
   const args: Record<string, string | undefined> = {};
   command.args.forEach((spec, index) => {

@@ -56,10 +56,8 @@ export function describePlan(
   }
 
   const inUse = plan.verdict === 'in-use';
-  lines.push(
-    '',
-    `${inUse && mode !== 'zero-downtime' ? 'WARNING: ' : ''}Token 1 is ${plan.verdict} (the portal's verdict): ${plan.summary}`,
-  );
+  const warning = inUse && mode !== 'zero-downtime' ? 'WARNING: ' : '';
+  lines.push('', `${warning}The portal's verdict on Token 1: ${plan.verdict}. ${plan.summary}`);
   if (plan.deploymentsOnToken1.length > 0) {
     const fate = {
       'zero-downtime': 'they will be moved to Token 2',

@@ -81,15 +81,20 @@ export interface TestPortal {
   stop(): Promise<void>;
 }
 
-/** A real portal process; with `kafka: true` also a real Kafka broker it manages topics on. */
-export async function startTestPortal(options: { kafka?: boolean } = {}): Promise<TestPortal> {
+/**
+ * A real portal process; with `kafka: true` also a real Kafka broker it manages topics on. `env`
+ * goes to the portal (e.g. `STREAMGATE_RUNNER: 'process'` to run deployments).
+ */
+export async function startTestPortal(
+  options: { kafka?: boolean; env?: Record<string, string> } = {},
+): Promise<TestPortal> {
   let portal: PortalProcess;
   let stop: () => Promise<void>;
   if (options.kafka) {
-    const stack = await startStack();
+    const stack = await startStack(options.env ? { env: options.env } : {});
     [portal, stop] = [stack.portal, () => stack.stop()];
   } else {
-    portal = await startPortalProcess();
+    portal = await startPortalProcess(options.env ? { env: options.env } : {});
     stop = () => portal.stop();
   }
   const url = portal.url;
@@ -226,6 +231,68 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface CliProcess {
+  /** Resolves with everything printed so far (stdout and stderr) once it matches. */
+  waitFor(pattern: RegExp): Promise<string>;
+  /** SIGINT, as Ctrl-C sends it. */
+  interrupt(): void;
+  exit: Promise<CliRun>;
+}
+
+/** Like `runCli`, but the test can watch the output as it comes and send Ctrl-C. */
+export function startCli(
+  args: string[],
+  options: { configHome: string; env?: Record<string, string | undefined> },
+): CliProcess {
+  const child = spawn(process.execPath, [cliEntry, ...args], {
+    env: cliEnv(options.configHome, options.env ?? {}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end();
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: (text: string) => void }[] = [];
+  const onData = () => {
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(stdout + stderr)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(stdout + stderr);
+      }
+    }
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onData();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onData();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), waitLimitMs);
+  const exit = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) reject(new Error(`CLI killed by ${signal} (hung?): ${stdout}\n${stderr}`));
+      else resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+  return {
+    waitFor(pattern) {
+      if (pattern.test(stdout + stderr)) return Promise.resolve(stdout + stderr);
+      return new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        exit.then(
+          () => reject(new Error(`the CLI exited without printing ${pattern}:\n${stdout}\n${stderr}`)),
+          reject,
+        );
+      });
+    },
+    interrupt: () => child.kill('SIGINT'),
+    exit,
+  };
 }
 
 export interface TerminalSession {
