@@ -33,6 +33,16 @@ export interface PortalConfig {
   tokenRequestsPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Who runs deployments: 'process' (child processes of this portal) or nobody (null). */
+  runner: 'process' | null;
+  deployments: {
+    /** An instance counts as ready once it has stayed up this long. */
+    readyMs: number;
+    /** SIGTERM, then SIGKILL after this long. */
+    stopGraceMs: number;
+    /** A deployment's log file is rotated past this size (one older file is kept). */
+    logMaxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -115,5 +125,35 @@ export function loadConfig(
     ),
     trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
     logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
+    runner: runnerFrom(env.STREAMGATE_RUNNER),
+    deployments: {
+      readyMs:
+        1000 *
+        integer('STREAMGATE_DEPLOYMENT_READY_SECONDS', env.STREAMGATE_DEPLOYMENT_READY_SECONDS, 2, 0, 300),
+      stopGraceMs:
+        1000 *
+        integer(
+          'STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS',
+          env.STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS,
+          10,
+          1,
+          600,
+        ),
+      logMaxBytes: integer(
+        'STREAMGATE_DEPLOYMENT_LOG_MAX_BYTES',
+        env.STREAMGATE_DEPLOYMENT_LOG_MAX_BYTES,
+        5 * 1024 * 1024,
+        4096,
+        1024 * 1024 * 1024,
+      ),
+    },
   };
+}
+
+function runnerFrom(raw: string | undefined): 'process' | null {
+  if (raw === undefined || raw === '' || raw === 'none') return null;
+  if (raw === 'process') return 'process';
+  throw new ConfigError(
+    `STREAMGATE_RUNNER must be 'process' (run deployments as child processes of the portal) or 'none', got '${raw}'`,
+  );
 }

@@ -14,9 +14,14 @@ import { createJwtChecker, createJwtIssuer } from './crypto/jwt.ts';
 import { createSecretBox } from './crypto/secret-box.ts';
 import { loadSecretKey } from './crypto/secret-key.ts';
 import { createSigningKeyRing } from './crypto/signing-keys.ts';
+import { createDeploymentService } from './deployments/deployment-service.ts';
+import { createProcessRunner } from './deployments/process-runner/process-runner.ts';
+import type { DeploymentRunner } from './deployments/runner.ts';
 import { createMetrics } from './ops/metrics.ts';
 import type { ReadinessCheck } from './ops/ops-routes.ts';
 import { createPatService } from './pats/pat-service.ts';
+import { createRotationRunExecutor } from './rotation-runs/rotation-run-executor.ts';
+import { createRotationRunService } from './rotation-runs/rotation-run-service.ts';
 import { createPostgresStore } from './storage/postgres/postgres-store.ts';
 import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import type { Store } from './storage/storage.ts';
@@ -105,6 +110,50 @@ export async function createPortal(
     broker: kafka.topicBroker,
     defaultReplicationFactor: config.kafka.defaultReplicationFactor,
   });
+  const runner: DeploymentRunner | null =
+    config.runner === 'process'
+      ? createProcessRunner({
+          store,
+          box,
+          clock,
+          logger,
+          options: {
+            logsDir: join(config.dataDir, 'deployments'),
+            logMaxBytes: config.deployments.logMaxBytes,
+            portalUrl: config.publicUrl,
+            readyMs: config.deployments.readyMs,
+            stopGraceMs: config.deployments.stopGraceMs,
+          },
+        })
+      : null;
+  const deployments = createDeploymentService({ store, box, clock, audit, runner: () => runner });
+  const rotationRunExecutor = createRotationRunExecutor({
+    store,
+    clock,
+    audit,
+    usage,
+    streamingTokens,
+    cutOff: async () => {
+      if (!config.kafka.bootstrap) return null;
+      try {
+        await kafka.reconcileNow();
+        return 'done';
+      } catch {
+        return 'pending';
+      }
+    },
+    pokeRunner: () => runner?.poke(),
+    logger,
+  });
+  const rotationRuns = createRotationRunService({
+    store,
+    box,
+    clock,
+    audit,
+    usage,
+    defaultQuietSeconds: config.brokerJwtTtlSeconds,
+    pokeExecutor: () => rotationRunExecutor.poke(),
+  });
   const brokerConnection = (): BrokerConnection | null =>
     config.kafka.bootstrap
       ? {
@@ -148,6 +197,9 @@ export async function createPortal(
     brokerConnection,
     kafka,
     topics,
+    runner,
+    deployments,
+    rotationRuns,
     authenticate: createAuthenticator({ store, sessions, streamingTokens, pats }),
     readinessChecks,
     brokerDescription,
@@ -169,8 +221,16 @@ export async function createPortal(
     start(options: { reconcile?: boolean } = {}) {
       usage.start();
       if (options.reconcile ?? true) kafka.start();
+      runner?.start().catch(onBackgroundError);
+      rotationRunExecutor.start();
     },
-    async stop() {
+    /**
+     * `stopDeployments` (the default) stops the deployments' instances too; they start again
+     * with the portal. Without it they keep running, and the next portal adopts them.
+     */
+    async stop(options: { stopDeployments?: boolean } = {}) {
+      await rotationRunExecutor.stop();
+      await runner?.stop({ stopDeployments: options.stopDeployments ?? true });
       await kafka.stop();
       await usage.stop();
       await store.close();

@@ -72,7 +72,11 @@ export function runDeploymentStorageContract(ctx: {
     assert.deepEqual(await store.findDeployment(a.workspaceId, first.deploymentId), first);
     assert.equal(await store.insertDeployment(deployment(a.workspaceId, a.tokens[0]!.id, 'orders')), false);
     assert.equal(await store.insertDeployment(deployment(b.workspaceId, b.tokens[0]!.id, 'orders')), true);
-    assert.equal(await store.findDeployment(b.workspaceId, first.deploymentId), null, 'not through another workspace');
+    assert.equal(
+      await store.findDeployment(b.workspaceId, first.deploymentId),
+      null,
+      'not through another workspace',
+    );
     assert.deepEqual(
       (await store.listDeployments(a.workspaceId)).map((d) => d.name),
       ['orders'],

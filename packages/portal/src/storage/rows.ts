@@ -4,8 +4,8 @@ import type {
   DeploymentObserved,
   DeploymentRecord,
   DeploymentSpec,
-  RotationRunRecord,
   PatRecord,
+  RotationRunRecord,
   SessionRecord,
   SigningKeyRecord,
   StreamingTokenRecord,
@@ -161,14 +161,28 @@ export const deploymentValues = (record: DeploymentRecord): (string | number)[] 
 ];
 
 /** The parts of a run that live in its JSON body (everything but the indexed columns). */
-type RunBody = Omit<RotationRunRecord, 'rotationId' | 'workspaceId' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'endedAt'> & {
+type RunBody = Omit<
+  RotationRunRecord,
+  'rotationId' | 'workspaceId' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'endedAt'
+> & {
   updatedAt: string;
   endedAt: string | null;
 };
 
 export const rotationRunBody = (run: RotationRunRecord): string => {
-  const { rotationId: _id, workspaceId: _ws, status: _status, version: _version, createdAt: _created, ...rest } = run;
-  const body: RunBody = { ...rest, updatedAt: run.updatedAt.toISOString(), endedAt: run.endedAt?.toISOString() ?? null };
+  const {
+    rotationId: _id,
+    workspaceId: _ws,
+    status: _status,
+    version: _version,
+    createdAt: _created,
+    ...rest
+  } = run;
+  const body: RunBody = {
+    ...rest,
+    updatedAt: run.updatedAt.toISOString(),
+    endedAt: run.endedAt?.toISOString() ?? null,
+  };
   return JSON.stringify(body);
 };
 

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { Actor, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomId, sha256Hex } from '../crypto/hashing.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
@@ -12,7 +12,7 @@ import {
 } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal, StreamingPrincipal } from '../permissions/principal.ts';
-import type { Store, StreamingTokenRecord, TokenUsageRecord } from '../storage/storage.ts';
+import type { RotationOutcome, Store, StreamingTokenRecord, TokenUsageRecord } from '../storage/storage.ts';
 import { createPresentedTokenMemo } from './presented-token-memo.ts';
 import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
 import { checkStreamingTokenShape, generateStreamingToken } from './streaming-token-format.ts';
@@ -63,6 +63,16 @@ export interface StreamingTokenService {
     ifMatch: string | undefined,
     address: string | null,
   ): Promise<StreamingTokensView>;
+  /**
+   * Rotates the pair if it is still `expected` (for a rotation run, which checked the caller's
+   * If-Match when it started). 'stale': someone rotated first, nothing changed.
+   */
+  rotatePair(
+    workspaceId: string,
+    expected: { token1: { id: string }; token2: { id: string } },
+    actor: Actor,
+    details: Record<string, unknown>,
+  ): Promise<RotationOutcome>;
   /** Called after the pair changed, so the broker's ACLs follow (the reconciler). */
   onRotated(listener: (workspaceId: string) => void): void;
 }
@@ -178,6 +188,40 @@ export function createStreamingTokenService(deps: {
     };
   };
 
+  /** The compare-and-swap on the pair, with its audit entry in the same transaction. */
+  const rotatePair = async (
+    workspaceId: string,
+    expected: { token1: { id: string }; token2: { id: string } },
+    actor: Actor,
+    address: string | null,
+    details: Record<string, unknown>,
+  ): Promise<RotationOutcome> => {
+    const fresh = mint(workspaceId, 2);
+    const plan = planRotation(expected, fresh);
+    const outcome = await store.rotateTokens({
+      workspaceId,
+      expectedToken1: plan.deactivate.id,
+      expectedToken2: plan.promote.id,
+      newToken2: fresh,
+      at: clock.now(),
+      audit: audit.entry({
+        actor,
+        action: 'streaming_tokens.rotate',
+        workspaceId,
+        target: plan.deactivate.id,
+        details: {
+          deactivated: plan.deactivate.id,
+          promoted: plan.promote.id,
+          created: fresh.id,
+          ...details,
+        },
+        address,
+      }),
+    });
+    if (outcome === 'rotated') for (const listener of listeners) listener(workspaceId);
+    return outcome;
+  };
+
   return {
     newPair: (workspaceId) => [mint(workspaceId, 1), mint(workspaceId, 2)],
 
@@ -214,29 +258,13 @@ export function createStreamingTokenService(deps: {
       if (!current)
         throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
       if (pairTag(current) !== expected) throw staleRotation();
-      const plan = planRotation(current, mint(workspaceId, 2));
-      const outcome = await store.rotateTokens({
-        workspaceId,
-        expectedToken1: plan.deactivate.id,
-        expectedToken2: plan.promote.id,
-        newToken2: plan.next.token2,
-        at: clock.now(),
-        audit: audit.entry({
-          actor: { kind: 'principal', principal },
-          action: 'streaming_tokens.rotate',
-          workspaceId,
-          target: plan.deactivate.id,
-          details: {
-            deactivated: plan.deactivate.id,
-            promoted: plan.promote.id,
-            created: plan.next.token2.id,
-          },
-          address,
-        }),
-      });
+      const outcome = await rotatePair(workspaceId, current, { kind: 'principal', principal }, address, {});
       if (outcome === 'stale') throw staleRotation();
-      for (const listener of listeners) listener(workspaceId);
       return view(principal, workspaceId, address, true);
+    },
+
+    rotatePair(workspaceId, expected, actor, details) {
+      return rotatePair(workspaceId, expected, actor, null, details);
     },
 
     onRotated(listener) {

@@ -19,17 +19,20 @@ export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunSt
       return inserted === 1;
     },
     async findDeployment(workspaceId, deploymentId) {
-      const row = await queryOne(pool, 'SELECT * FROM deployments WHERE workspace_id = $1 AND deployment_id = $2', [
-        workspaceId,
-        deploymentId,
-      ]);
+      const row = await queryOne(
+        pool,
+        'SELECT * FROM deployments WHERE workspace_id = $1 AND deployment_id = $2',
+        [workspaceId, deploymentId],
+      );
       return row ? rows.deployment(row) : null;
     },
     async listDeployments(workspaceId) {
       const found =
         workspaceId === null
           ? await query(pool, 'SELECT * FROM deployments ORDER BY workspace_id, name')
-          : await query(pool, 'SELECT * FROM deployments WHERE workspace_id = $1 ORDER BY name', [workspaceId]);
+          : await query(pool, 'SELECT * FROM deployments WHERE workspace_id = $1 ORDER BY name', [
+              workspaceId,
+            ]);
       return found.map(rows.deployment);
     },
     async updateDeployment(workspaceId, deploymentId, changes) {
@@ -78,7 +81,14 @@ export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunSt
         await execute(
           pool,
           'INSERT INTO rotation_runs (rotation_id, workspace_id, status, version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-          [run.rotationId, run.workspaceId, run.status, run.version, rows.rotationRunBody(run), run.createdAt.getTime()],
+          [
+            run.rotationId,
+            run.workspaceId,
+            run.status,
+            run.version,
+            rows.rotationRunBody(run),
+            run.createdAt.getTime(),
+          ],
         );
         return true;
       } catch (error) {
@@ -87,10 +97,11 @@ export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunSt
       }
     },
     async findRotationRun(workspaceId, rotationId) {
-      const row = await queryOne(pool, 'SELECT * FROM rotation_runs WHERE workspace_id = $1 AND rotation_id = $2', [
-        workspaceId,
-        rotationId,
-      ]);
+      const row = await queryOne(
+        pool,
+        'SELECT * FROM rotation_runs WHERE workspace_id = $1 AND rotation_id = $2',
+        [workspaceId, rotationId],
+      );
       return row ? rows.rotationRun(row) : null;
     },
     async listRotationRuns(workspaceId, limit) {
@@ -103,9 +114,9 @@ export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunSt
       ).map(rows.rotationRun);
     },
     async listRunningRotationRuns() {
-      return (await query(pool, "SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")).map(
-        rows.rotationRun,
-      );
+      return (
+        await query(pool, "SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")
+      ).map(rows.rotationRun);
     },
     async updateRotationRun(run) {
       return (

@@ -67,11 +67,19 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
       });
     },
     async recordDeploymentObserved(deploymentId, observed) {
-      db.run('UPDATE deployments SET observed = ? WHERE deployment_id = ?', JSON.stringify(observed), deploymentId);
+      db.run(
+        'UPDATE deployments SET observed = ? WHERE deployment_id = ?',
+        JSON.stringify(observed),
+        deploymentId,
+      );
     },
     async deleteDeployment(workspaceId, deploymentId) {
       return (
-        db.run('DELETE FROM deployments WHERE workspace_id = ? AND deployment_id = ?', workspaceId, deploymentId) > 0
+        db.run(
+          'DELETE FROM deployments WHERE workspace_id = ? AND deployment_id = ?',
+          workspaceId,
+          deploymentId,
+        ) > 0
       );
     },
 
@@ -110,7 +118,9 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
         .map(rows.rotationRun);
     },
     async listRunningRotationRuns() {
-      return db.all("SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at").map(rows.rotationRun);
+      return db
+        .all("SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")
+        .map(rows.rotationRun);
     },
     async updateRotationRun(run) {
       return (
