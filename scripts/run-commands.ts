@@ -65,6 +65,8 @@ export async function runUp(args: string[]): Promise<void> {
   process.env.STREAMGATE_DATA_DIR = dataDir;
   // A terminal, not a log shipper: warnings and errors only, unless asked otherwise.
   process.env.STREAMGATE_LOG_LEVEL ??= 'warn';
+  // The whole stack on one machine runs the workspaces' deployments too, as child processes.
+  process.env.STREAMGATE_RUNNER ??= 'process';
   await buildWebIfStale();
 
   // An existing cluster (STREAMGATE_KAFKA_BOOTSTRAP) replaces the local broker.
@@ -107,6 +109,7 @@ export async function runUp(args: string[]): Promise<void> {
       `  API docs:   ${portal.url}/docs`,
       `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (SASL_PLAINTEXT, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
       `  Data:       ${dataDir}`,
+      `  Runner:     ${process.env.STREAMGATE_RUNNER === 'process' ? 'deployments run as processes of this user' : 'none (deployments are not run)'}`,
       '',
       '  Ctrl-C stops everything.',
       '',
