@@ -12,6 +12,8 @@ export interface Stack {
   adminEmail: string;
   adminPassword: string;
   kafkaAdmin: { user: string; password: string } | null;
+  /** The broker's data dir (its log is `logs/server.log`); null without Kafka. */
+  kafkaDataDir: string | null;
   portal: PortalProcess;
   kafka: KafkaServer | null;
   /** Stops and starts the portal on the same data dir and port (as an upgrade or a crash would). */
@@ -123,6 +125,7 @@ export async function startStack(
     adminEmail: portal.adminEmail,
     adminPassword: portal.adminPassword,
     kafkaAdmin,
+    kafkaDataDir: withKafka ? kafkaDir : null,
     get portal() {
       return portal;
     },
