@@ -51,6 +51,11 @@ interface Context {
   /** A fresh workspace id the caller may be asked to act on (so destructive cases do not interfere). */
   freshWorkspace(): Promise<string>;
   victimUserId: string;
+  /** A deployment of `ws` that the row may act on (a fresh one for destructive rows). */
+  deployment(options?: { fresh?: boolean }): Promise<string>;
+  /** A running rotation run of `ws`, the previous one cancelled (only one may run at a time). */
+  runningRotation(): Promise<string>;
+  cancelRotations(): Promise<void>;
 }
 
 const ws = 'acme';
@@ -319,13 +324,146 @@ const routes: RouteCase[] = [
   },
 ];
 
+// Deployments: Viewer reads, Editor operates and reads logs, Manager creates, changes and deletes;
+// a streaming token reads its own workspace's deployments only.
+const deploymentRead = row('ok', { none: 404, streamingOther: 404, patNarrowedOther: 404 });
+const deploymentOperate = row(403, {
+  admin: 'ok',
+  manager: 'ok',
+  editor: 'ok',
+  wsAdmin: 'ok',
+  patFull: 'ok',
+  patNarrowedOwn: 'ok',
+  none: 404,
+  streamingOther: 404,
+  patNarrowedOther: 404,
+});
+const deploymentManage = { ...deploymentOperate, editor: 403 } as const;
+const tokensRead = row('ok', { none: 404, streamingOwn: 403, streamingOther: 404, patNarrowedOther: 404 });
+const tokensRotate = row(403, {
+  admin: 'ok',
+  wsAdmin: 'ok',
+  patFull: 'ok',
+  patNarrowedOwn: 'ok',
+  none: 404,
+  streamingOther: 404,
+  patNarrowedOther: 404,
+});
+let deploymentSerial = 0;
+
+routes.push(
+  {
+    name: 'GET /workspaces/{ws}/deployments',
+    request: async () => ({ method: 'GET', url: `/workspaces/${ws}/deployments` }),
+    expect: deploymentRead,
+  },
+  {
+    name: 'POST /workspaces/{ws}/deployments',
+    request: async () => ({
+      method: 'POST',
+      url: `/workspaces/${ws}/deployments`,
+      payload: { name: `matrix-${++deploymentSerial}`, command: ['true'], start: false },
+    }),
+    expect: deploymentManage,
+  },
+  {
+    name: 'GET /workspaces/{ws}/deployments/{id}',
+    request: async (ctx) => ({
+      method: 'GET',
+      url: `/workspaces/${ws}/deployments/${await ctx.deployment()}`,
+    }),
+    expect: deploymentRead,
+  },
+  {
+    name: 'PUT /workspaces/{ws}/deployments/{id}',
+    request: async (ctx) => ({
+      method: 'PUT',
+      url: `/workspaces/${ws}/deployments/${await ctx.deployment()}`,
+      payload: { replicas: 2 },
+    }),
+    expect: deploymentManage,
+  },
+  {
+    name: 'DELETE /workspaces/{ws}/deployments/{id}',
+    request: async (ctx) => ({
+      method: 'DELETE',
+      url: `/workspaces/${ws}/deployments/${await ctx.deployment({ fresh: true })}`,
+    }),
+    expect: deploymentManage,
+  },
+  ...(['start', 'stop', 'restart'] as const).map(
+    (action): RouteCase => ({
+      name: `POST /workspaces/{ws}/deployments/{id}/${action}`,
+      request: async (ctx) => ({
+        method: 'POST',
+        url: `/workspaces/${ws}/deployments/${await ctx.deployment()}/${action}`,
+      }),
+      expect: deploymentOperate,
+    }),
+  ),
+  {
+    name: 'GET /workspaces/{ws}/deployments/{id}/logs',
+    request: async (ctx) => ({
+      method: 'GET',
+      url: `/workspaces/${ws}/deployments/${await ctx.deployment()}/logs`,
+    }),
+    expect: { ...deploymentOperate, patReadOnly: 'ok' },
+  },
+  {
+    name: 'GET /workspaces/{ws}/streaming-tokens/rotation-plan',
+    request: async () => ({ method: 'GET', url: `/workspaces/${ws}/streaming-tokens/rotation-plan` }),
+    expect: tokensRead,
+  },
+  {
+    name: 'GET /workspaces/{ws}/streaming-tokens/rotations',
+    request: async () => ({ method: 'GET', url: `/workspaces/${ws}/streaming-tokens/rotations` }),
+    expect: tokensRead,
+  },
+  {
+    name: 'POST /workspaces/{ws}/streaming-tokens/rotations',
+    request: async (ctx) => {
+      await ctx.cancelRotations();
+      return {
+        method: 'POST',
+        url: `/workspaces/${ws}/streaming-tokens/rotations`,
+        headers: { 'if-match': (await ctx.h.streamingTokens(ws)).etag },
+        payload: { mode: 'zero-downtime', quietSeconds: 3600 },
+      };
+    },
+    expect: tokensRotate,
+  },
+  {
+    name: 'GET /workspaces/{ws}/streaming-tokens/rotations/{id}',
+    request: async (ctx) => ({
+      method: 'GET',
+      url: `/workspaces/${ws}/streaming-tokens/rotations/${await ctx.runningRotation()}`,
+    }),
+    expect: tokensRead,
+  },
+  ...(['cancel', 'force'] as const).map(
+    (action): RouteCase => ({
+      name: `POST /workspaces/{ws}/streaming-tokens/rotations/{id}/${action}`,
+      request: async (ctx) => ({
+        method: 'POST',
+        url: `/workspaces/${ws}/streaming-tokens/rotations/${await ctx.runningRotation()}/${action}`,
+      }),
+      expect: tokensRotate,
+    }),
+  ),
+);
+
 describe('permission matrix', () => {
   const clock = fixedClock(new Date());
   let ctx: Context;
 
   before(async () => {
     // No broker behind this portal: topic writes that pass authorisation answer 503.
-    const h = await startHarness({ clock, env: { STREAMGATE_KAFKA_BOOTSTRAP: '127.0.0.1:9' } });
+    // The process runner is configured (logs have somewhere to come from) but not started:
+    // deployments are only wanted state here.
+    const h = await startHarness({
+      clock,
+      env: { STREAMGATE_KAFKA_BOOTSTRAP: '127.0.0.1:9', STREAMGATE_RUNNER: 'process' },
+    });
     await h.createWorkspace(ws);
     await h.createWorkspace(other);
     const admin = {
@@ -382,6 +520,7 @@ describe('permission matrix', () => {
     });
 
     let fresh = 0;
+    let sharedDeployment: string | null = null;
     ctx = {
       h,
       clock,
@@ -390,6 +529,39 @@ describe('permission matrix', () => {
         const id = `doomed${++fresh}`;
         await h.createWorkspace(id);
         return id;
+      },
+      async deployment(options = {}) {
+        if (sharedDeployment && !options.fresh) return sharedDeployment;
+        const created = await h.inject({
+          method: 'POST',
+          url: `/workspaces/${ws}/deployments`,
+          headers: admin.headers,
+          payload: { name: `target-${++fresh}`, command: ['true'], start: false },
+        });
+        if (created.statusCode !== 201) throw new Error(`deployment: ${created.body}`);
+        const id = created.json().deploymentId as string;
+        if (!options.fresh) sharedDeployment = id;
+        return id;
+      },
+      async cancelRotations() {
+        for (const run of await h.portal.store.listRunningRotationRuns())
+          if (run.workspaceId === ws)
+            await h.inject({
+              method: 'POST',
+              url: `/workspaces/${ws}/streaming-tokens/rotations/${run.rotationId}/cancel`,
+              headers: admin.headers,
+            });
+      },
+      async runningRotation() {
+        await ctx.cancelRotations();
+        const started = await h.inject({
+          method: 'POST',
+          url: `/workspaces/${ws}/streaming-tokens/rotations`,
+          headers: { ...admin.headers, 'if-match': (await h.streamingTokens(ws)).etag },
+          payload: { mode: 'zero-downtime', quietSeconds: 3600 },
+        });
+        if (started.statusCode !== 202) throw new Error(`rotation run: ${started.body}`);
+        return started.json().rotationId as string;
       },
       callers: {
         admin,

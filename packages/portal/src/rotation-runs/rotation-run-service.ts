@@ -186,7 +186,7 @@ export function createRotationRunService(deps: {
         endedAt: null,
       };
       if (!(await store.insertRotationRun(run))) {
-        const active = (await store.listRotationRuns(workspaceId, 5)).find((r) => r.status === 'running');
+        const active = (await store.listRunningRotationRuns()).find((r) => r.workspaceId === workspaceId);
         throw new ConflictError(
           `A rotation run is already running in workspace '${workspaceId}'${active ? ` (${active.rotationId})` : ''}; wait for it or cancel it.`,
         );
