@@ -26,7 +26,8 @@ export function deploymentAction(
       const { body } = await api.request<Deployment>('POST', `${deploymentPath(workspace, found)}/${action}`);
       if (context.json) return context.printJson(deploymentJson(body));
       context.print(
-        `Asked ${body.name} (${body.deploymentId}) to ${action}: now ${body.status}, ${deploymentToken(body)}, ${body.replicasReady}/${body.replicas} ready.`,
+        `Asked ${body.name} (${body.deploymentId}) to ${action}: ${body.status} now, wanted ${body.desiredState}; ` +
+          `${deploymentToken(body)}, ${body.replicasReady}/${body.replicas} ready.`,
       );
     },
   };

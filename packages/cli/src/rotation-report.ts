@@ -17,10 +17,12 @@ export function reportRun(context: CommandContext, run: RotationRun): void {
         'Token 1 was not rotated: both tokens are still valid, and deployments already moved run on Token 2.',
       );
     }
+    const reason = run.error && run.error !== run.status ? `: ${run.error}` : '';
+    const what = run.status === 'cancelled' ? 'was cancelled' : 'failed';
     throw new RotationRunError(
       run.rotationId,
       run.status,
-      `Rotation run ${run.rotationId} ${run.status}: ${run.error ?? 'the portal gave no reason'}.`,
+      `Rotation run ${run.rotationId} ${what}${reason}.`,
     );
   }
   if (context.json) return;
@@ -37,8 +39,10 @@ export function reportRun(context: CommandContext, run: RotationRun): void {
     if (step.deployments.length === 0) continue;
     const names = step.deployments.map(
       (deployment) =>
-        `${deployment.name}${deployment.state === 'done' ? '' : ` (${deployment.state})`}` +
-        (deployment.downtimeMs === null ? '' : ` down ${seconds(deployment.downtimeMs)}`),
+        `${deployment.name} (${[
+          ...(deployment.state === 'done' ? [] : [deployment.state]),
+          deployment.downtimeMs === null ? 'downtime unknown' : `down ${seconds(deployment.downtimeMs)}`,
+        ].join(', ')})`,
     );
     const what = step.name === 'move-deployments' ? 'moved to Token 2 first' : 'restarted on the new Token 1';
     lines.push(`  ${what}: ${names.join(', ')}`);

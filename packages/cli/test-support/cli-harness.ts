@@ -313,7 +313,8 @@ export function runCliOnTerminal(
   args: string[],
   options: { configHome: string; env?: Record<string, string | undefined> },
 ): TerminalSession {
-  const command = [process.execPath, cliEntry, ...args].map(shellQuote).join(' ');
+  // exec: no shell in between, which would turn the CLI's own exit code into 130 after a Ctrl-C.
+  const command = `exec ${[process.execPath, cliEntry, ...args].map(shellQuote).join(' ')}`;
   const child = spawn('script', ['--quiet', '--return', '--flush', '--command', command, '/dev/null'], {
     env: { ...cliEnv(options.configHome, options.env ?? {}), SHELL: '/bin/sh', TERM: 'dumb' },
     stdio: ['pipe', 'pipe', 'pipe'],

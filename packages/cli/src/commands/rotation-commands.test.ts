@@ -99,7 +99,10 @@ describe('tokens rotate --zero-downtime', () => {
     assert.match(run.stderr, /\nStarted rotation run \S+\.\n/);
     // Not a terminal: one line per change of a step.
     assert.match(run.stderr, /\n {2}move-deployments: running/);
-    assert.match(run.stderr, /\n {2}move-deployments: done in [\d.]+ s; producer done, consumer done\n/);
+    assert.match(
+      run.stderr,
+      /\n {2}move-deployments: done in [\d.]+ s; .*(producer done.*consumer done|consumer done.*producer done)/,
+    );
     assert.match(run.stderr, /\n {2}wait-quiet: done/);
     assert.match(run.stderr, /\n {2}rotate: done/);
     assert.match(run.stderr, /\nrot\S*: succeeded\n/);
@@ -116,7 +119,10 @@ describe('tokens rotate --zero-downtime', () => {
       run.stdout,
       new RegExp(`\\n {2}deactivated: ${before.token1.id} \\(the former Token 1\\)\\n`),
     );
-    assert.match(run.stdout, /\n {2}moved to Token 2 first: producer, consumer\n/);
+    assert.match(
+      run.stdout,
+      /\n {2}moved to Token 2 first: (producer|consumer) \(down [\d.]+ s\), (consumer|producer) \(down [\d.]+ s\)\n/,
+    );
 
     const after = await portal.tokens('zd');
     assert.equal(after.token1.id, before.token2.id);
@@ -150,6 +156,7 @@ describe('tokens rotate --zero-downtime', () => {
     assert.equal(restarted[0].name, 'worker');
     assert.equal(typeof restarted[0].downtimeMs, 'number');
     assert.equal((await portal.tokens('rr')).token1.id, before.token2.id);
+    assert.match(run.stderr, /\nrot\S*: succeeded\n/, 'progress on stderr, JSON alone on stdout');
     const worker = await until('rr', 'worker', (d) => d.status === 'Running');
     assert.equal(worker.tokenId, before.token2.id);
   });
@@ -189,7 +196,7 @@ describe('a run that waits for an outside client', () => {
     const plan = await watcher.waitFor(/Outside clients/);
     assert.match(
       plan,
-      /Outside clients still using Token 1 in the last 60 s \(the run waits until they stop\):/,
+      /Outside clients still using Token 1 in the last \d+ s \(the run waits until they stop\):/,
     );
     assert.match(plan, /outside-app\/2\.0 +127\.0\.0\.1 +- +(just now|\d+ \w+ ago)/);
 
@@ -215,7 +222,7 @@ describe('a run that waits for an outside client', () => {
     assert.equal(cancel.code, 0, cancel.stderr);
     const { code, stderr } = await watcher.exit;
     assert.equal(code, 1, stderr);
-    assert.match(stderr, new RegExp(`error: Rotation run ${rotationId} cancelled: `));
+    assert.match(stderr, new RegExp(`error: Rotation run ${rotationId} was cancelled`));
     assert.match(stderr, /Token 1 was not rotated: both tokens are still valid/);
     assert.equal((await portal.tokens('cx')).token1.id, pair.token1.id);
     assert.equal((await runOf('cx', rotationId)).status, 'cancelled');
@@ -263,7 +270,8 @@ describe('a run that waits for an outside client', () => {
     session.type('y\r');
     const { code, output: all } = await session.exit;
     assert.equal(code, 1, all);
-    assert.match(all, new RegExp(`error: Rotation run ${rotationId} cancelled`));
+    assert.match(all, new RegExp(`Cancelling rotation run ${rotationId} \\.\\.\\.`));
+    assert.match(all, new RegExp(`error: Rotation run ${rotationId} was cancelled`));
     assert.equal((await runOf('tt', rotationId)).status, 'cancelled');
     assert.equal((await portal.tokens('tt')).token1.id, pair.token1.id);
   });
