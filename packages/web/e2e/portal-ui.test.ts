@@ -204,19 +204,21 @@ describe('Streamgate web UI against the real portal', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await page.keyboard.press('Enter');
-    await dialog.getByText('Token 1 is deactivated', { exact: true }).waitFor();
-    await dialog.getByText('Token 2 takes its place', { exact: true }).waitFor();
-    await dialog.getByText('A new Token 2 is generated.', { exact: true }).waitFor();
-    const warning = dialog.getByRole('alert').filter({ hasText: 'Token 1 is in use' });
+    // The portal's verdict, shown as it is given: in use, and by which client.
+    const warning = dialog.getByTestId('rotation-verdict').filter({ hasText: 'Token 1 is in use' });
     await warning.getByText(SERVICE).waitFor();
-    await dialog.getByText('Zero downtime').waitFor();
+    // Three ways to rotate, side by side.
+    await dialog.getByRole('radio', { name: 'Zero downtime' }).waitFor();
+    await dialog.getByRole('radio', { name: 'Rotate, then restart deployments' }).waitFor();
+    await accessible(page, 'rotation dialog');
+    await screenshot(page, 'rotate-dialog');
+    await dialog.getByRole('radio', { name: 'Rotate only' }).click();
+    await dialog.getByText('Rotates now. Any client still on Token 1 is refused').waitFor();
     assert.equal(
       await dialog.getByRole('button', { name: 'Rotate tokens' }).isDisabled(),
       true,
       'needs confirmation',
     );
-    await accessible(page, 'rotation dialog');
-    await screenshot(page, 'rotate-dialog');
   });
 
   it('explains a lost race (409) and refreshes, then rotates as Admin', async () => {
@@ -236,6 +238,7 @@ describe('Streamgate web UI against the real portal', () => {
     assert.equal(race, 200);
     performed.add('streaming_tokens.rotate');
 
+    await dialog.getByRole('radio', { name: 'Rotate only' }).click();
     await dialog.getByLabel(/Type the workspace id/).fill(WS);
     await dialog.getByRole('button', { name: 'Rotate tokens' }).click();
     await dialog.getByRole('alert').filter({ hasText: 'Someone else rotated first' }).waitFor();

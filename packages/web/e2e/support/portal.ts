@@ -25,11 +25,14 @@ type StackModule = { startStack(opts?: { kafka?: boolean; env?: Record<string, s
 
 /**
  * Starts the real portal (node packages/portal/src/server.ts, fresh data dir, free port) and a
- * real Kafka broker through the portal team's stack helper. E2E_KAFKA=0 leaves the broker out.
+ * real Kafka broker through the portal team's stack helper. E2E_KAFKA=0 or `kafka: false` leaves the
+ * broker out; `env` adds portal settings (the process runner, a short broker JWT lifetime).
  * E2E_PORTAL_URL (+ E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD) points the tests at a portal that is
  * already running instead.
  */
-export async function startPortal(): Promise<PortalUnderTest> {
+export async function startPortal(
+  opts: { kafka?: boolean; env?: Record<string, string> } = {},
+): Promise<PortalUnderTest> {
   const external = process.env.E2E_PORTAL_URL;
   if (external) {
     return {
@@ -45,7 +48,10 @@ export async function startPortal(): Promise<PortalUnderTest> {
     throw new Error(`The e2e tests run against the real portal, but ${PORTAL_STACK} does not exist.`);
   }
   const { startStack } = (await import(pathToFileURL(PORTAL_STACK).href)) as StackModule;
-  const stack = await startStack({ kafka: process.env.E2E_KAFKA !== '0' });
+  const stack = await startStack({
+    kafka: (opts.kafka ?? true) && process.env.E2E_KAFKA !== '0',
+    env: opts.env,
+  });
   return {
     url: stack.portalUrl,
     adminEmail: stack.adminEmail,

@@ -115,6 +115,16 @@ export const AUDIT_ACTIONS = [
   'topic.create',
   'topic.delete',
   'signing_key.rotate',
+  'deployment.create',
+  'deployment.update',
+  'deployment.delete',
+  'deployment.start',
+  'deployment.stop',
+  'deployment.restart',
+  'rotation_run.start',
+  'rotation_run.step',
+  'rotation_run.end',
+  'rotation_run.cancel',
 ] as const;
 
 export type AuditEntry = {

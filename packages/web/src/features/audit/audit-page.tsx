@@ -44,7 +44,8 @@ function Details({ details }: { details: unknown }) {
 
 function actionColor(action: string): string {
   if (action.endsWith('failed') || action.endsWith('delete') || action.endsWith('revoke')) return 'red.9';
-  if (action.startsWith('streaming_tokens')) return 'var(--mantine-color-orange-light-color)';
+  if (action.startsWith('streaming_tokens') || action.startsWith('rotation_run'))
+    return 'var(--mantine-color-orange-light-color)';
   return 'blue.9';
 }
 

@@ -27,8 +27,11 @@ describe('command line', () => {
       ['node', '-e', "setInterval(() => console.log('tick'), 200)"],
       ['python3', 'app.py', '--name=a b', ''],
       ['sh', '-c', `echo "it's" $HOME`],
+      ['printf', "a\\b'c\\", '\\n'],
     ];
     for (const args of lists) assert.deepEqual(splitCommandLine(formatCommandLine(args)), { args });
     assert.equal(formatCommandLine(['node', 'server.js']), 'node server.js');
+    assert.equal(formatCommandLine(['node', '-e', "console.log('hi')"]), `node -e "console.log('hi')"`);
+    assert.equal(formatCommandLine(['echo', 'a b']), `echo 'a b'`);
   });
 });

@@ -42,10 +42,14 @@ export function splitCommandLine(line: string): { args: string[] } | { error: st
   return { args };
 }
 
-/** One argument as a shell would need it written: bare when safe, else in single quotes. */
+/**
+ * One argument written so that splitCommandLine reads it back: bare when safe, else in single
+ * quotes, or in double quotes when it contains a single quote (code often does).
+ */
 export function quoteArgument(arg: string): string {
   if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
+  if (!arg.includes("'")) return `'${arg}'`;
+  return `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /** The argv list as one line that splitCommandLine reads back to the same list. */

@@ -178,7 +178,7 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
               maxRows={6}
               spellCheck={false}
               autoComplete="off"
-              ff="monospace"
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               data-autofocus={editing || undefined}
             />
             <ArgvPreview args={args} />

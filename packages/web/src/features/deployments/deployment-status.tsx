@@ -23,7 +23,7 @@ export function StatusBadge({ deployment }: { deployment: Deployment }) {
         {deployment.status}
       </Badge>
       {deployment.statusDetail && (
-        <Text size="xs" c={deployment.status === 'Error' ? 'red' : 'dimmed'}>
+        <Text size="xs" c={deployment.status === 'Error' ? 'red' : 'dimmed'} maw={220}>
           {deployment.statusDetail}
         </Text>
       )}

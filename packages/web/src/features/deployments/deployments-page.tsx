@@ -4,7 +4,6 @@ import {
   Code,
   EmptyState,
   Group,
-  Menu,
   Table,
   Text,
   Tooltip,
@@ -13,7 +12,6 @@ import {
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
-  IconDots,
   IconFileText,
   IconPencil,
   IconPlayerPlay,
@@ -36,6 +34,11 @@ import { formatCommandLine } from './command-line.ts';
 import { DeleteDeploymentDialog } from './delete-deployment-dialog.tsx';
 import { DeploymentDialog } from './deployment-dialog.tsx';
 import { LastExit, StatusBadge, TokenLabel } from './deployment-status.tsx';
+
+/** The program without its directory: the list shows what runs; the full path is in the title. */
+function programName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1) || path;
+}
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; deployment: Deployment } | null;
 
@@ -107,23 +110,23 @@ function Actions({
         </Button>
       )}
       {canManage && (
-        <Menu position="bottom-end" withArrow>
-          <Menu.Target>
-            <Tooltip label="More" withArrow>
-              <ActionIcon variant="subtle" color="gray" aria-label={`More actions for ${deployment.name}`}>
-                <IconDots size={16} aria-hidden />
-              </ActionIcon>
-            </Tooltip>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item leftSection={<IconPencil size={14} aria-hidden />} onClick={onEdit}>
-              Edit
-            </Menu.Item>
-            <Menu.Item color="red" leftSection={<IconTrash size={14} aria-hidden />} onClick={onDelete}>
-              Delete
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+        <>
+          <Tooltip label="Edit" withArrow>
+            <ActionIcon variant="subtle" color="gray" onClick={onEdit} aria-label={`Edit ${deployment.name}`}>
+              <IconPencil size={16} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label="Delete" withArrow>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              onClick={onDelete}
+              aria-label={`Delete ${deployment.name}`}
+            >
+              <IconTrash size={16} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+        </>
       )}
     </Group>
   );
@@ -176,11 +179,15 @@ export function DeploymentsPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Token</Table.Th>
-              <Table.Th className="num">Replicas</Table.Th>
-              <Table.Th className="num">Restarts</Table.Th>
-              <Table.Th>Last exit</Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>Status</Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>Token</Table.Th>
+              <Table.Th className="num" style={{ whiteSpace: 'nowrap' }}>
+                Replicas
+              </Table.Th>
+              <Table.Th className="num" style={{ whiteSpace: 'nowrap' }}>
+                Restarts
+              </Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>Last exit</Table.Th>
               <Table.Th>
                 <VisuallyHidden>Actions</VisuallyHidden>
               </Table.Th>
@@ -189,18 +196,25 @@ export function DeploymentsPage() {
           <Table.Tbody>
             {deployments.data.map((d) => (
               <Table.Tr key={d.deploymentId} data-testid="deployment-row" data-name={d.name}>
-                <Table.Td data-label="Name" maw={340}>
+                <Table.Td data-label="Name" maw={360}>
                   <Text fw={500} size="sm">
                     {d.name}
                   </Text>
-                  <Code fz="xs" display="block" style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
-                    {formatCommandLine(d.command)}
-                  </Code>
+                  <Text
+                    size="xs"
+                    ff="monospace"
+                    c="dimmed"
+                    lineClamp={2}
+                    title={formatCommandLine(d.command)}
+                    style={{ overflowWrap: 'anywhere' }}
+                  >
+                    {formatCommandLine([programName(d.command[0] ?? ''), ...d.command.slice(1)])}
+                  </Text>
                 </Table.Td>
-                <Table.Td data-label="Status">
+                <Table.Td data-label="Status" miw={120}>
                   <StatusBadge deployment={d} />
                 </Table.Td>
-                <Table.Td data-label="Token">
+                <Table.Td data-label="Token" style={{ whiteSpace: 'nowrap' }}>
                   <TokenLabel deployment={d} />
                 </Table.Td>
                 <Table.Td data-label="Replicas" className="num" data-testid="deployment-replicas">
@@ -209,7 +223,7 @@ export function DeploymentsPage() {
                 <Table.Td data-label="Restarts" className="num" data-testid="deployment-restarts">
                   {d.restartCount}
                 </Table.Td>
-                <Table.Td data-label="Last exit">
+                <Table.Td data-label="Last exit" data-testid="deployment-last-exit">
                   <LastExit lastExit={d.lastExit} />
                 </Table.Td>
                 <Table.Td>

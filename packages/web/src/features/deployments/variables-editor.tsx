@@ -58,7 +58,7 @@ export function VariablesEditor({ rows, onChange, problems }: Props) {
               spellCheck={false}
               autoComplete="off"
               style={{ flex: '0 1 38%' }}
-              ff="monospace"
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             />
             {row.secret ? (
               <PasswordInput

@@ -174,7 +174,12 @@ function RotationForm({
           </Alert>
         )}
         <RotationVerdict plan={plan} />
-        <RotationModePicker plan={plan} value={choice} onChange={setChoice} />
+        <RotationModePicker
+          plan={plan}
+          value={choice}
+          onChange={setChoice}
+          quietSeconds={optionalNumber(quietSeconds) ?? plan.quietSeconds}
+        />
         {choice === 'zero-downtime' && (
           <div>
             <UnstyledButton
@@ -280,11 +285,14 @@ function RotationForm({
  */
 export function RotateDialog({ ws, data, opened, onClose, canRotate }: Props) {
   const planQuery = useRotationPlan(ws, { enabled: opened });
-  const [startedRun, setStartedRun] = useState<string | null>(null);
-  const runId = startedRun ?? planQuery.data?.plan.activeRun?.rotationId ?? null;
+  // The run shown: one started here, or the one under way when the dialog opened. Kept once it
+  // ends (the plan then has no active run any more), so that its outcome stays on screen.
+  const [runId, setRunId] = useState<string | null>(null);
+  const activeRunId = planQuery.data?.plan.activeRun?.rotationId ?? null;
+  if (opened && runId === null && activeRunId !== null) setRunId(activeRunId);
 
   const close = () => {
-    setStartedRun(null);
+    setRunId(null);
     onClose();
   };
 
@@ -308,7 +316,7 @@ export function RotateDialog({ ws, data, opened, onClose, canRotate }: Props) {
         data={data}
         plan={planQuery.data.plan}
         etag={planQuery.data.etag}
-        onStarted={setStartedRun}
+        onStarted={setRunId}
         onClose={close}
       />
     );

@@ -10,10 +10,10 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-function describe(choice: RotationChoice, plan: RotationPlan): string {
+function describe(choice: RotationChoice, plan: RotationPlan, quietSeconds: number): string {
   const n = plan.deploymentsOnToken1.length;
   const deployments = plural(n, 'deployment');
-  const quiet = formatDuration(plan.quietSeconds * 1000);
+  const quiet = formatDuration(quietSeconds * 1000);
   switch (choice) {
     case 'zero-downtime':
       return `Moves the ${deployments} on Token 1 to Token 2 one at a time (each new instance runs before the old one stops), waits until nothing has used Token 1 for ${quiet}, then rotates. Nothing is cut off.`;
@@ -31,8 +31,11 @@ export function RotationModePicker({
   plan,
   value,
   onChange,
+  quietSeconds,
 }: {
   plan: RotationPlan;
+  /** The quiet period the run would use (the plan's default unless changed). */
+  quietSeconds: number;
   value: RotationChoice;
   onChange: (choice: RotationChoice) => void;
 }) {
@@ -69,7 +72,7 @@ export function RotationModePicker({
                 </Stack>
               </Group>
               <Text size="xs" c="dimmed" id={`rotation-mode-${choice}`}>
-                {describe(choice, plan)}
+                {describe(choice, plan, quietSeconds)}
               </Text>
             </Stack>
           </Radio.Card>

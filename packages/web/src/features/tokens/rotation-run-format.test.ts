@@ -43,6 +43,7 @@ describe('rotation run format', () => {
     assert.equal(formatDuration(0), '0 ms');
     assert.equal(formatDuration(850), '850 ms');
     assert.equal(formatDuration(1250), '1.3 s');
+    assert.equal(formatDuration(2000), '2 s');
     assert.equal(formatDuration(42_000), '42 s');
     assert.equal(formatDuration(185_000), '3 min 5 s');
   });
@@ -50,7 +51,7 @@ describe('rotation run format', () => {
   it('says where a run is', () => {
     assert.equal(
       runSummary(run(['done', 'running', 'pending', 'pending'])),
-      'Running: wait until token 1 is quiet.',
+      'Step 2 of 4: Wait until Token 1 is quiet.',
     );
     assert.equal(
       runSummary(run(['done', 'done', 'done', 'done'], { status: 'succeeded' })),

@@ -1,4 +1,4 @@
-import type { RotationMode, RotationRun, RotationStep, RotationStepName } from '../../api/types.ts';
+import type { RotationMode, RotationRun, RotationStepName } from '../../api/types.ts';
 
 export const STEP_TITLES: Record<RotationStepName, string> = {
   'move-deployments': 'Move deployments to Token 2',
@@ -23,20 +23,11 @@ export const RUN_STATUS_LABELS: Record<RotationRun['status'], { label: string; c
 /** "0.8 s", "12 s", "3 min 5 s": a downtime or a duration as a person reads it. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 10_000 && ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-}
-
-/** The step that is running now, or the last one that ended, for a one-line summary. */
-export function currentStep(run: RotationRun): RotationStep | null {
-  return (
-    run.steps.find((s) => s.state === 'running') ??
-    run.steps.findLast((s) => s.state === 'done' || s.state === 'failed') ??
-    null
-  );
 }
 
 /** One sentence for the live region and the banner: where the run is now. */
@@ -44,8 +35,9 @@ export function runSummary(run: RotationRun): string {
   if (run.status === 'succeeded') return 'The rotation succeeded.';
   if (run.status === 'cancelled') return 'The rotation was cancelled. Both tokens are still valid.';
   if (run.status === 'failed') return `The rotation failed${run.error ? `: ${run.error}` : '.'}`;
-  const step = currentStep(run);
-  return step && step.state === 'running' ? `Running: ${STEP_TITLES[step.name].toLowerCase()}.` : 'Running.';
+  const index = run.steps.findIndex((s) => s.state === 'running');
+  const step = run.steps[index];
+  return step ? `Step ${index + 1} of ${run.steps.length}: ${STEP_TITLES[step.name]}.` : 'Running.';
 }
 
 /** Cancelling stops before the rotate step; once the pair has changed there is nothing to undo. */

@@ -1,18 +1,20 @@
-import { Alert, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Timeline } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Timeline } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
   IconCheck,
   IconCircleDashed,
+  IconHourglassHigh,
   IconPlayerSkipForward,
   IconPlayerStop,
   IconX,
 } from '@tabler/icons-react';
+import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useRotationRun, useRotationRunCommand } from '../../api/rotations.ts';
 import type { MovedDeployment, RotationRun, RotationStep, RotationStepState } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
-import { formatDateTime, RelativeTime } from '../../components/relative-time.tsx';
+import { RelativeTime } from '../../components/relative-time.tsx';
 import { ClientsTable } from './clients-table.tsx';
 import {
   canCancel,
@@ -40,11 +42,17 @@ const MOVE_STATES: Record<MovedDeployment['state'], string> = {
 };
 
 function StepBullet({ state }: { state: RotationStepState }) {
-  if (state === 'running') return <Loader size={14} color="white" aria-hidden />;
+  // No spinner: an endless animation would keep the page from ever being at rest (and axe from running).
+  if (state === 'running') return <IconHourglassHigh size={14} aria-hidden />;
   if (state === 'done') return <IconCheck size={14} aria-hidden />;
   if (state === 'failed') return <IconX size={14} aria-hidden />;
   if (state === 'skipped') return <IconPlayerSkipForward size={12} aria-hidden />;
   return <IconCircleDashed size={14} aria-hidden />;
+}
+
+/** Seconds matter here: the quiet period is often shorter than a minute. */
+function formatTime(iso: string): string {
+  return dayjs(iso).format('HH:mm:ss');
 }
 
 /** Seconds until `iso`, ticking every second while it is in the future. */
@@ -60,17 +68,11 @@ function useSecondsUntil(iso: string | null): number | null {
 
 function QuietUntil({ step }: { step: RotationStep }) {
   const left = useSecondsUntil(step.state === 'running' ? step.quietUntil : null);
-  if (!step.quietUntil) return null;
-  if (step.state !== 'running') {
-    return (
-      <Text size="sm">
-        Quiet since <time dateTime={step.quietUntil}>{formatDateTime(step.quietUntil)}</time>.
-      </Text>
-    );
-  }
+  // Only while waiting: once the step ended (or was forced), the time says nothing any more.
+  if (!step.quietUntil || step.state !== 'running') return null;
   return (
     <Text size="sm" data-testid="quiet-until">
-      Token 1 counts as quiet at <time dateTime={step.quietUntil}>{formatDateTime(step.quietUntil)}</time>
+      Token 1 counts as quiet at <time dateTime={step.quietUntil}>{formatTime(step.quietUntil)}</time>
       {left !== null && left > 0 ? ` (in ${left} s)` : ''} if nothing uses it until then.
     </Text>
   );
@@ -133,7 +135,9 @@ function StepBody({ step }: { step: RotationStep }) {
           {step.clients.length > 0 && (
             <Paper withBorder p="xs" radius="sm">
               <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={4}>
-                Outside clients still using Token 1
+                {step.state === 'running'
+                  ? 'Outside clients still using Token 1'
+                  : 'Outside clients waited for'}
               </Text>
               <ClientsTable clients={step.clients} caption="Outside clients the rotation waits for" />
             </Paper>
