@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureKafkaJars } from '../kafka/kafka-jars.ts';
-import { ensurePythonVenv } from '../packages/client/test-support/python-venv.ts';
+import { ensureLegacyPythonVenv, ensurePythonVenv } from '../packages/client/test-support/python-venv.ts';
 import { ensurePostgresInstalled, startPostgres } from '../packages/portal/test-support/postgres-cluster.ts';
 import { buildWebIfStale } from './web-build.ts';
 
@@ -37,11 +37,14 @@ function ensureChromium(): void {
 }
 
 export async function runSetup(): Promise<void> {
-  let done = step('Installing what the tests need (PostgreSQL, Kafka jars, Chromium, Python quixstreams)');
+  let done = step(
+    'Installing what the tests need (PostgreSQL, Kafka jars, Chromium, Python quixstreams 3.x and 0.5.7)',
+  );
   await ensurePostgresInstalled();
   await ensureKafkaJars();
   ensureChromium();
   await ensurePythonVenv();
+  await ensureLegacyPythonVenv();
   done();
   done = step('Building the web UI and the client library');
   await buildWebIfStale();

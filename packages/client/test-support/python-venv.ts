@@ -1,5 +1,6 @@
-// A Python virtualenv with the official quixstreams package, for the interoperability tests.
-// Idempotent and cached: created once under .tools/pyenv, reused while its marker matches.
+// Python virtualenvs for the interoperability tests: the official quixstreams 3.x, and the legacy
+// quixstreams 0.5.x (QuixStreamingClient, a C# core with librdkafka 1.9.2 inside) in its own.
+// Idempotent and cached: created once under .tools/, reused while its marker matches.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,36 +11,51 @@ const run = promisify(execFile);
 /** The quixstreams release the tests are written against (newest 3.x at the time). */
 export const quixstreamsRequirement = 'quixstreams==3.28.1';
 
+/**
+ * The last release of the legacy package. Its pinned pandas 1.5.3 breaks on numpy 2 at import,
+ * and the package does not say so: hence the pin beside it.
+ */
+export const legacyQuixstreamsRequirements = ['quixstreams==0.5.7', 'numpy<2'];
+
 const repoRoot = resolve(import.meta.dirname, '../../..');
 export const venvDir = process.env.STREAMGATE_PYENV ?? join(repoRoot, '.tools', 'pyenv');
-const marker = join(venvDir, '.streamgate-requirements');
+export const legacyVenvDir = process.env.STREAMGATE_LEGACY_PYENV ?? join(repoRoot, '.tools', 'pyenv-quix05');
 
-let pending: Promise<string> | null = null;
-
-async function create(): Promise<string> {
-  const python = join(venvDir, 'bin', 'python');
-  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8') === quixstreamsRequirement) {
-    return python;
-  }
+async function create(dir: string, requirements: string[]): Promise<string> {
+  const python = join(dir, 'bin', 'python');
+  const marker = join(dir, '.streamgate-requirements');
+  const wanted = requirements.join('\n');
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return python;
   const base = process.env.PYTHON ?? 'python3';
-  if (!existsSync(python)) await run(base, ['-m', 'venv', venvDir], { timeout: 120_000 });
-  await run(
-    python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', quixstreamsRequirement],
-    {
-      timeout: 600_000,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  writeFileSync(marker, quixstreamsRequirement);
+  if (!existsSync(python)) await run(base, ['-m', 'venv', dir], { timeout: 120_000 });
+  await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...requirements], {
+    timeout: 600_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  writeFileSync(marker, wanted);
   return python;
 }
 
-/** The path of the venv's python, with quixstreams installed. */
+const pending = new Map<string, Promise<string>>();
+
+function ensure(dir: string, requirements: string[]): Promise<string> {
+  let promise = pending.get(dir);
+  if (!promise) {
+    promise = create(dir, requirements).catch((error: unknown) => {
+      pending.delete(dir);
+      throw error;
+    });
+    pending.set(dir, promise);
+  }
+  return promise;
+}
+
+/** The path of the venv's python, with quixstreams 3.x installed. */
 export function ensurePythonVenv(): Promise<string> {
-  pending ??= create().catch((error: unknown) => {
-    pending = null;
-    throw error;
-  });
-  return pending;
+  return ensure(venvDir, [quixstreamsRequirement]);
+}
+
+/** The path of the legacy venv's python, with quixstreams 0.5.7 (QuixStreamingClient) installed. */
+export function ensureLegacyPythonVenv(): Promise<string> {
+  return ensure(legacyVenvDir, legacyQuixstreamsRequirements);
 }

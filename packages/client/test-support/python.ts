@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePythonVenv } from './python-venv.ts';
+import { ensureLegacyPythonVenv, ensurePythonVenv } from './python-venv.ts';
 
 const interopDir = new URL('../interop/', import.meta.url).pathname;
 
@@ -17,9 +17,15 @@ export function jsonWithBigInts(value: unknown): string {
 export async function runPython(
   script: string,
   args: string[],
-  options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    input?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** Run with the legacy quixstreams 0.5.7 venv (QuixStreamingClient) instead of 3.x. */
+    legacy?: boolean;
+  } = {},
 ): Promise<string> {
-  const python = await ensurePythonVenv();
+  const python = await (options.legacy ? ensureLegacyPythonVenv() : ensurePythonVenv());
   const cwd = mkdtempSync(join(tmpdir(), 'streamgate-py-'));
   try {
     return await new Promise<string>((resolve, reject) => {
