@@ -116,8 +116,9 @@ export async function runUp(args: string[]): Promise<void> {
     ].join('\n'),
   );
   onShutdown(async () => {
-    await stopKafka();
+    // The portal first: it stops the deployments while the broker still takes their last writes.
     await portal.stop();
+    await stopKafka();
   });
 }
 

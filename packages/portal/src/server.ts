@@ -61,6 +61,9 @@ export async function serve(
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Deployments first, while the portal and the broker still serve them: a service that
+    // flushes on SIGTERM needs both to finish cleanly.
+    await portal.runner?.stop({ stopDeployments: true });
     await app.close();
     await portal.stop();
   };
