@@ -119,8 +119,22 @@ export function createProcessRunner(deps: {
       : exit.code === null
         ? 'an unknown status'
         : `code ${exit.code}`;
+    // An instance whose replacement already runs (a restart, a token move) was on its way out:
+    // its exit is no crash of the deployment. After a rotation the old one often dies this way.
+    const replaced = [...state.instances.values()].some(
+      (other) =>
+        other.record.replica === record.replica &&
+        !other.record.stopping &&
+        other.record.startedAt > record.startedAt,
+    );
     if (record.stopping) {
       logs.note(deploymentId, `replica ${record.replica} (pid ${record.pid}) stopped (${how})`);
+    } else if (replaced) {
+      state.lastExit = exit;
+      logs.note(
+        deploymentId,
+        `replica ${record.replica} (pid ${record.pid}) exited with ${how} while its replacement starts`,
+      );
     } else {
       state.lastExit = exit;
       state.restartCount += 1;
