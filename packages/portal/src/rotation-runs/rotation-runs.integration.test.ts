@@ -20,6 +20,7 @@ import {
   serviceEvents,
   startRunnerStack,
   step,
+  stopAllDeployments,
   stopDeployment,
   stoppedProducers,
   waitFor,
@@ -44,6 +45,7 @@ describe('rotation runs with real deployments (real Kafka, quixstreams)', { time
   });
   after(async () => {
     for (const close of closers.reverse()) await Promise.race([close().catch(() => {}), sleep(5000)]);
+    if (api) await stopAllDeployments(api, ['easy', 'zero', 'outside']);
     await stack?.stop();
   });
 
@@ -100,7 +102,20 @@ describe('rotation runs with real deployments (real Kafka, quixstreams)', { time
         variables: { ...variables, PYTHONUNBUFFERED: '1' },
       }),
     ];
+    // The car-telemetry example does what most services do on a revoked token: it exits 1. Its
+    // replacement is already starting then, and the run must wait for that, not count a crash.
+    const cars = await api.createDeployment(ws, {
+      name: 'car-telemetry',
+      command: examples.carTelemetry(),
+      variables: { TOPIC: 'cars', CARS: '2' },
+    });
     const firstProducers = new Set<string>();
+    await waitFor('car-telemetry to run', async () => {
+      const d = await api.deployment(ws, cars.deploymentId);
+      return d.status === 'Running' && /producing 2 streams/.test(await api.logs(ws, cars.deploymentId))
+        ? d
+        : undefined;
+    });
     for (const d of deployments) {
       const view = await deploymentProducing(api, ws, d.deploymentId, { tokenId: before.token1.id });
       assert.equal(view.tokenSlot, 1);
@@ -124,7 +139,11 @@ describe('rotation runs with real deployments (real Kafka, quixstreams)', { time
     assert.equal(after.token1.id, before.token2.id, 'Token 2 took Token 1’s place');
     assert.equal(await workspaceStatus(ws, before.token1.value), 401, 'the old Token 1 is refused');
     const restarted = step(run, 'restart-deployments').deployments;
-    assert.deepEqual(restarted.map((d) => d.name).sort(), ['node-producer', 'python-producer']);
+    assert.deepEqual(restarted.map((d) => d.name).sort(), [
+      'car-telemetry',
+      'node-producer',
+      'python-producer',
+    ]);
     for (const d of restarted) {
       assert.equal(d.state, 'done');
       assert.equal(typeof d.downtimeMs, 'number', `${d.name} has a measured downtime`);
@@ -142,6 +161,10 @@ describe('rotation runs with real deployments (real Kafka, quixstreams)', { time
       assert.equal(view.restartRequired, false);
       views.push(view);
     }
+    const carsAfter = await api.deployment(ws, cars.deploymentId);
+    assert.equal(carsAfter.status, 'Running', JSON.stringify(carsAfter));
+    assert.equal(carsAfter.tokenSlot, 1);
+    assert.deepEqual(carsAfter.runningTokenIds, [after.token1.id]);
     await sleep(1000);
     const stopRequested = Date.now();
     const logs: string[] = [];
@@ -170,6 +193,12 @@ describe('rotation runs with real deployments (real Kafka, quixstreams)', { time
         firstProducers.has(p.producer),
       )?.failed,
     }));
+    rows.push({
+      deployment: 'car-telemetry (exits 1 on the revoked token)',
+      'reported downtime (ms)': restarted.find((r) => r.name === 'car-telemetry')!.downtimeMs,
+      'longest silence in the sequence (ms)': Number.NaN,
+      'failed deliveries (old instance)': undefined,
+    });
     console.log(`rotate, then restart: run took ${Date.parse(run.endedAt!) - Date.parse(run.createdAt)} ms`);
     console.table(rows);
   });
