@@ -7,7 +7,7 @@ export type RotateMode = RotationMode | 'rotate-only';
 export const modeFlags: Record<RotateMode, string> = {
   'zero-downtime': '--zero-downtime',
   'restart-deployments': '--restart-deployments',
-  'rotate-only': 'no flag (rotate only)',
+  'rotate-only': 'rotating only (no flag)',
 };
 
 const indent = (text: string) =>

@@ -1,6 +1,6 @@
 import type { RotationRun } from './api-types.ts';
 import type { CommandContext } from './command.ts';
-import { ApiError, InterruptedError } from './errors.ts';
+import { ApiError, InterruptedError, NetworkError } from './errors.ts';
 import { apiPath, type PortalApi } from './portal-api.ts';
 import { askOnTerminal } from './prompt.ts';
 import { ProgressDisplay } from './rotation-progress.ts';
@@ -10,7 +10,14 @@ const pollMs = 1000;
 export const rotationPath = (workspace: string, rotationId: string) =>
   apiPath`/workspaces/${workspace}/streaming-tokens/rotations/${rotationId}`;
 
-export type WatchResult = { kind: 'ended'; run: RotationRun } | { kind: 'detached'; run: RotationRun };
+export type WatchResult =
+  | { kind: 'ended'; run: RotationRun }
+  /** `run`: the last state seen (null when the portal did not answer). */
+  | { kind: 'detached'; rotationId: string; run: RotationRun | null };
+
+/** No answer, or a proxy/portal in between restarting. */
+const transient = (error: unknown) =>
+  error instanceof NetworkError || (error instanceof ApiError && [502, 503, 504].includes(error.status));
 
 /**
  * Polls a run every second and shows its steps until it ends. Ctrl-C: with `detach`, stop
@@ -37,10 +44,29 @@ export async function watchRotation(
     `Cancel it: streamgate-cli tokens rotation cancel ${workspace} ${rotationId}`,
   ].join('\n');
   try {
+    let unreachableSince: string | null = null;
+    let last: RotationRun | null = null;
     for (;;) {
-      const run = await api.get<RotationRun>(path);
-      display.update(run);
-      if (run.status !== 'running') return { kind: 'ended', run };
+      let run: RotationRun | null = null;
+      try {
+        run = await api.get<RotationRun>(path);
+        if (unreachableSince)
+          context.note(`The portal answers again (no answer since ${unreachableSince} UTC).`);
+        unreachableSince = null;
+      } catch (error) {
+        // The run lives in the portal and survives its restart: keep asking, say so once.
+        if (!transient(error)) throw error;
+        if (!unreachableSince) {
+          unreachableSince = context.io.now().toISOString().slice(11, 19);
+          context.note(`${(error as Error).message} Still asking every second (Ctrl-C to stop watching).`);
+          display.release();
+        }
+      }
+      if (run) {
+        last = run;
+        display.update(run);
+        if (run.status !== 'running') return { kind: 'ended', run };
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -54,7 +80,7 @@ export async function watchRotation(
       display.release();
       if (options.detach) {
         context.note(`Rotation run ${rotationId} keeps running on the portal.\n${following}`);
-        return { kind: 'detached', run };
+        return { kind: 'detached', rotationId, run: last };
       }
       if (!context.io.stdin.isTTY) {
         throw new InterruptedError(

@@ -120,7 +120,9 @@ export const tokensRotate: Command = {
       detach: values.flag('detach'),
     });
     if (watched.kind === 'detached') {
-      return context.json ? context.printJson(watched.run) : context.print(watched.run.rotationId);
+      return context.json
+        ? context.printJson(watched.run ?? { rotationId: watched.rotationId })
+        : context.print(watched.rotationId);
     }
     reportRun(context, watched.run);
   },

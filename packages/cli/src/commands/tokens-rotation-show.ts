@@ -30,7 +30,9 @@ export const tokensRotationShow: Command = {
         detach: values.flag('detach'),
       });
       if (watched.kind === 'detached') {
-        return context.json ? context.printJson(watched.run) : context.print(watched.run.rotationId);
+        return context.json
+          ? context.printJson(watched.run ?? { rotationId: watched.rotationId })
+          : context.print(watched.rotationId);
       }
       return reportRun(context, watched.run);
     }
