@@ -136,4 +136,12 @@ CREATE UNIQUE INDEX rotation_runs_one_running ON rotation_runs (workspace_id) WH
 CREATE INDEX rotation_runs_workspace ON rotation_runs (workspace_id, created_at);
 `,
   },
+  {
+    // Security hardening (issue 10): a disabled user cannot log in, and its sessions and PATs
+    // are ended in the same transaction that disables it.
+    version: 3,
+    sql: `
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+`,
+  },
 ];
