@@ -62,7 +62,7 @@ export function describePlan(
     const fate = {
       'zero-downtime': 'they will be moved to Token 2',
       'restart-deployments': 'they will be restarted on the new Token 1',
-      'rotate-only': 'they lose access and are not restarted',
+      'rotate-only': 'they lose access until restarted: deployments restart',
     }[mode];
     lines.push(
       `Deployments on Token 1 (${fate}):`,

@@ -229,6 +229,17 @@ describe('a run that waits for an outside client', () => {
     assert.equal((await portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
   });
 
+  test('a run that times out fails before rotating: its error, exit 1, both tokens still valid', async () => {
+    const { pair, watcher, rotationId } = await waitingRun('to', ['--timeout-seconds', '10']);
+    const { code, stderr } = await watcher.exit;
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, new RegExp(`\\nerror: Rotation run ${rotationId} failed: \\S`));
+    assert.match(stderr, /Token 1 was not rotated: both tokens are still valid/);
+    assert.equal((await runOf('to', rotationId)).status, 'failed');
+    assert.equal((await portal.tokens('to')).token1.id, pair.token1.id);
+    assert.equal((await portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
+  });
+
   test('Ctrl-C with --detach leaves the run running and prints its id', async () => {
     const { watcher, rotationId } = await waitingRun('dt', ['--detach']);
     watcher.interrupt();
