@@ -224,7 +224,10 @@ export function createRotationRunExecutor(deps: {
       begin(step);
       const deployments = (await store.listDeployments(run.workspaceId)).filter((d) => runsOn(d, from));
       for (const d of deployments) {
-        await store.updateDeployment(run.workspaceId, d.deploymentId, { restart: true, updatedAt: now() });
+        // The rotation's transaction already set it on the new Token 1, and the runner replaces
+        // instances of another token by itself; a restart on top would start a second replacement.
+        if (d.tokenId === from)
+          await store.updateDeployment(run.workspaceId, d.deploymentId, { restart: true, updatedAt: now() });
         step.deployments.push({
           deploymentId: d.deploymentId,
           name: d.name,
