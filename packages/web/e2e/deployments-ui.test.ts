@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { ApiSession, statusWithBearer } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
-import { DESKTOP, launchBrowser, openPage, type TestPage } from './support/browser.ts';
+import { DESKTOP, launchBrowser, openPage, PHONE, type TestPage } from './support/browser.ts';
 import { ensureDist } from './support/build.ts';
 import { type PortalUnderTest, startPortal } from './support/portal.ts';
 import { screenshot } from './support/screenshots.ts';
@@ -408,6 +408,26 @@ describe('Deployments and rotation runs in the web UI', () => {
     await ticker.getByText('Token 1', { exact: true }).waitFor();
     await ticker.getByTestId('deployment-status').filter({ hasText: 'Running' }).waitFor();
     assert.equal(await ticker.getByText('restart required').count(), 0);
+  });
+
+  it('fits a 390 px phone: rows become labelled blocks, the log wraps', async () => {
+    const phone = await openPage(browser, portal.url, PHONE);
+    const { page } = phone;
+    await page.goto(`/ui/${WS}/deployments`);
+    await page.getByLabel('Email').fill(portal.adminEmail);
+    await page.getByLabel(/^Password/).fill(portal.adminPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await row(page, 'ticker').getByTestId('deployment-status').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
+    await accessible(page, 'deployments on a phone');
+    await screenshot(page, 'phone-deployments');
+    await row(page, 'ticker').getByRole('link', { name: 'Logs of ticker' }).click();
+    await page.getByTestId('log-view').filter({ hasText: 'tick' }).waitFor();
+    const logOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(logOverflow <= 0, `no horizontal scrolling on the log (${logOverflow}px too wide)`);
+    await phone.context.close();
+    assert.deepEqual(phone.problems, []);
   });
 
   it('had no page errors and no CSP violations', () => {

@@ -16,9 +16,13 @@ function describe(choice: RotationChoice, plan: RotationPlan, quietSeconds: numb
   const quiet = formatDuration(quietSeconds * 1000);
   switch (choice) {
     case 'zero-downtime':
-      return `Moves the ${deployments} on Token 1 to Token 2 one at a time (each new instance runs before the old one stops), waits until nothing has used Token 1 for ${quiet}, then rotates. Nothing is cut off.`;
+      return n > 0
+        ? `Moves the ${deployments} on Token 1 to Token 2 one at a time (each new instance runs before the old one stops), waits until nothing has used Token 1 for ${quiet}, then rotates. Nothing is cut off.`
+        : `No deployment runs on Token 1. Waits until nothing has used Token 1 for ${quiet}, then rotates. Nothing is cut off.`;
     case 'restart-deployments':
-      return `Rotates now, then restarts the ${deployments} on the old Token 1 with the new Token 1. They are down while they restart; outside clients still on Token 1 are refused.`;
+      return n > 0
+        ? `Rotates now, then restarts the ${deployments} on the old Token 1 with the new Token 1. They are down while they restart; outside clients still on Token 1 are refused.`
+        : 'Rotates now; no deployment runs on Token 1, so none is restarted. Outside clients still on Token 1 are refused.';
     default:
       return n > 0
         ? `Rotates now. The ${deployments} on Token 1 and any outside client still on it are refused until they get the new token.`

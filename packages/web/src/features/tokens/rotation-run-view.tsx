@@ -81,7 +81,7 @@ function QuietUntil({ step }: { step: RotationStep }) {
 function MovedDeployments({ step }: { step: RotationStep }) {
   if (step.deployments.length === 0) return null;
   return (
-    <Table withRowBorders={false} verticalSpacing={4} horizontalSpacing="xs" fz="sm">
+    <Table withRowBorders={false} verticalSpacing={4} horizontalSpacing="xs" fz="sm" maw={560}>
       <Table.Caption className="sr-only">Deployments of step {STEP_TITLES[step.name]}</Table.Caption>
       <Table.Thead>
         <Table.Tr>
