@@ -33,6 +33,7 @@ export const user = (row: Row): UserRecord => ({
   passwordHash: text(row.password_hash),
   organisationRole: text(row.organisation_role) as Role,
   createdAt: date(row.created_at),
+  disabledAt: maybeDate(row.disabled_at ?? null),
 });
 
 export const workspace = (row: Row): WorkspaceRecord => ({

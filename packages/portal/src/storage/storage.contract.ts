@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDeploymentStorageContract } from './deployment-storage.contract.ts';
 import type { AuditRecord, Store, StreamingTokenRecord, UserRecord } from './storage.ts';
+import { runSigningKeyRetirementContract, runUserLifecycleContract } from './user-lifecycle.contract.ts';
 
 /**
  * The one storage suite. Every implementation runs it (sqlite-store.test.ts,
@@ -50,6 +51,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
         passwordHash: 'x',
         organisationRole: role,
         createdAt: t0,
+        disabledAt: null,
       };
     };
     const newWorkspace = async (workspaceId = unique('ws')) => {
@@ -379,5 +381,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
     });
 
     runDeploymentStorageContract({ store: () => store, unique, newWorkspace, token });
+    runUserLifecycleContract({ store: () => store, user, newWorkspace });
+    runSigningKeyRetirementContract({ store: () => store, unique });
   });
 }

@@ -13,7 +13,12 @@ export interface UserRecord {
   passwordHash: string;
   organisationRole: Role;
   createdAt: Date;
+  /** Set while the user is disabled: no login, no session, no PAT. */
+  disabledAt: Date | null;
 }
+
+/** Why a change to a user was not made: no such user, or it would leave no enabled organisation Admin. */
+export type UserChangeOutcome = 'done' | 'not-found' | 'last-admin';
 
 export interface WorkspaceRecord {
   workspaceId: string;
@@ -287,8 +292,21 @@ export interface Store extends DeploymentStorage, RotationRunStorage {
   findUserByEmail(email: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
-  updateUser(id: string, changes: { name?: string; organisationRole?: Role }): Promise<UserRecord | null>;
+  /** `clearWorkspaceRoles`: the user's workspace overrides go in the same transaction. */
+  updateUser(
+    id: string,
+    changes: { name?: string; organisationRole?: Role; clearWorkspaceRoles?: boolean },
+  ): Promise<UserRecord | null>;
   countUsers(): Promise<number>;
+  /**
+   * Disables (a date) or enables (null) a user. Disabling deletes the user's sessions and revokes
+   * its PATs in the same transaction, and is refused when it would leave no enabled Admin.
+   */
+  setUserDisabled(id: string, disabledAt: Date | null): Promise<UserChangeOutcome>;
+  /** Deletes a user with its sessions, PATs and workspace roles; never the last enabled Admin. */
+  deleteUser(id: string): Promise<UserChangeOutcome>;
+  /** Sets a new password hash and deletes the user's sessions but `keepSession` (an id hash). */
+  changePassword(id: string, passwordHash: string, keepSession: string | null): Promise<boolean>;
 
   // workspaces and their roles
   /** Creates the workspace and its first token pair atomically; false when the id is taken. */
@@ -341,6 +359,7 @@ export interface Store extends DeploymentStorage, RotationRunStorage {
   // signing keys
   addSigningKey(key: SigningKeyRecord): Promise<void>;
   listSigningKeys(purpose: SigningKeyRecord['purpose']): Promise<SigningKeyRecord[]>;
+  /** Sets when a key stops verifying; an earlier time wins over a later one already set. */
   retireSigningKey(kid: string, at: Date): Promise<void>;
 
   // audit

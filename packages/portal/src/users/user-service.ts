@@ -51,6 +51,7 @@ export function createUserService(deps: { store: Store; clock: Clock; audit: Aud
       passwordHash: await hashPassword(input.password),
       organisationRole: input.role ?? 'None',
       createdAt: clock.now(),
+      disabledAt: null,
     };
     await store.createUser(user);
     return user;

@@ -33,10 +33,11 @@ export function signingKeyStorage(pool: Pool): SigningKeyStorage {
       return found.map(rows.signingKey);
     },
     async retireSigningKey(kid, at) {
-      await execute(pool, 'UPDATE signing_keys SET retired_at = $1 WHERE kid = $2 AND retired_at IS NULL', [
-        ms(at),
-        kid,
-      ]);
+      await execute(
+        pool,
+        'UPDATE signing_keys SET retired_at = LEAST(COALESCE(retired_at, $1), $1) WHERE kid = $2',
+        [ms(at), kid],
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
 import type { Store } from '../storage.ts';
-import { execute, ms, query, queryOne } from './query.ts';
+import { execute, ms, type Queryable, query, queryOne } from './query.ts';
+import { transaction } from './transaction.ts';
 
 type UserStorage = Pick<
   Store,
@@ -11,6 +12,9 @@ type UserStorage = Pick<
   | 'listUsers'
   | 'updateUser'
   | 'countUsers'
+  | 'setUserDisabled'
+  | 'deleteUser'
+  | 'changePassword'
   | 'createSession'
   | 'findSession'
   | 'deleteSession'
@@ -22,14 +26,45 @@ type UserStorage = Pick<
   | 'touchPat'
 >;
 
+/**
+ * Inside a transaction: whether removing this user's power leaves an enabled Admin. The Admins'
+ * rows are locked first, so two Admins disabling each other at once cannot both succeed.
+ */
+async function lastAdminCheck(
+  client: Queryable,
+  id: string,
+  removing: boolean,
+): Promise<'done' | 'not-found' | 'last-admin'> {
+  const admins = await query(
+    client,
+    "SELECT id, disabled_at FROM users WHERE organisation_role = 'Admin' OR id = $1 ORDER BY id FOR UPDATE",
+    [id],
+  );
+  const target = await queryOne(client, 'SELECT organisation_role, disabled_at FROM users WHERE id = $1', [
+    id,
+  ]);
+  if (!target) return 'not-found';
+  if (!removing || target.organisation_role !== 'Admin' || target.disabled_at !== null) return 'done';
+  const others = admins.filter((row) => row.id !== id && row.disabled_at === null);
+  return others.length > 0 ? 'done' : 'last-admin';
+}
+
 /** Users and what authenticates them: sessions and personal access tokens. */
 export function userStorage(pool: Pool): UserStorage {
   return {
     async createUser(user) {
       await execute(
         pool,
-        'INSERT INTO users (id, email, name, password_hash, organisation_role, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [user.id, user.email, user.name, user.passwordHash, user.organisationRole, ms(user.createdAt)],
+        'INSERT INTO users (id, email, name, password_hash, organisation_role, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [
+          user.id,
+          user.email,
+          user.name,
+          user.passwordHash,
+          user.organisationRole,
+          ms(user.createdAt),
+          ms(user.disabledAt ?? null),
+        ],
       );
     },
     async findUserByEmail(email) {
@@ -44,14 +79,56 @@ export function userStorage(pool: Pool): UserStorage {
       return (await query(pool, 'SELECT * FROM users ORDER BY email')).map(rows.user);
     },
     async updateUser(id, changes) {
-      // One statement, so a concurrent reader never sees half of the change.
-      const row = await queryOne(
-        pool,
-        `UPDATE users SET name = COALESCE($2, name), organisation_role = COALESCE($3, organisation_role)
-         WHERE id = $1 RETURNING *`,
-        [id, changes.name ?? null, changes.organisationRole ?? null],
-      );
-      return row ? rows.user(row) : null;
+      // One transaction, so a concurrent reader never sees half of the change.
+      return transaction(pool, async (client) => {
+        const row = await queryOne(
+          client,
+          `UPDATE users SET name = COALESCE($2, name), organisation_role = COALESCE($3, organisation_role)
+           WHERE id = $1 RETURNING *`,
+          [id, changes.name ?? null, changes.organisationRole ?? null],
+        );
+        if (row && changes.clearWorkspaceRoles)
+          await execute(client, 'DELETE FROM workspace_roles WHERE user_id = $1', [id]);
+        return row ? rows.user(row) : null;
+      });
+    },
+    async setUserDisabled(id, disabledAt) {
+      return transaction(pool, async (client) => {
+        const outcome = await lastAdminCheck(client, id, disabledAt !== null);
+        if (outcome !== 'done') return outcome;
+        await execute(client, 'UPDATE users SET disabled_at = $2 WHERE id = $1', [id, ms(disabledAt)]);
+        if (disabledAt) {
+          await execute(client, 'DELETE FROM sessions WHERE user_id = $1', [id]);
+          await execute(client, 'UPDATE pats SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [
+            id,
+            ms(disabledAt),
+          ]);
+        }
+        return 'done';
+      });
+    },
+    async deleteUser(id) {
+      return transaction(pool, async (client) => {
+        const outcome = await lastAdminCheck(client, id, true);
+        if (outcome !== 'done') return outcome;
+        // Sessions, PATs and workspace roles go with it (ON DELETE CASCADE).
+        await execute(client, 'DELETE FROM users WHERE id = $1', [id]);
+        return 'done';
+      });
+    },
+    async changePassword(id, passwordHash, keepSession) {
+      return transaction(pool, async (client) => {
+        const changed = await execute(client, 'UPDATE users SET password_hash = $2 WHERE id = $1', [
+          id,
+          passwordHash,
+        ]);
+        if (changed === 0) return false;
+        await execute(client, 'DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [
+          id,
+          keepSession,
+        ]);
+        return true;
+      });
     },
     async countUsers() {
       return Number((await queryOne(pool, 'SELECT COUNT(*) AS n FROM users'))?.n ?? 0);

@@ -104,6 +104,18 @@ export function createSqliteStore(path: string): Store {
       ...rows.auditValues(entry),
     );
 
+  /** Inside a transaction: whether removing this user's power leaves an enabled Admin. */
+  const lastAdminCheck = (id: string, removing: boolean): 'done' | 'not-found' | 'last-admin' => {
+    const target = get('SELECT organisation_role, disabled_at FROM users WHERE id = ?', id);
+    if (!target) return 'not-found';
+    if (!removing || target.organisation_role !== 'Admin' || target.disabled_at !== null) return 'done';
+    const others = get(
+      "SELECT COUNT(*) AS n FROM users WHERE organisation_role = 'Admin' AND disabled_at IS NULL AND id <> ?",
+      id,
+    );
+    return Number(others?.n ?? 0) > 0 ? 'done' : 'last-admin';
+  };
+
   const store: Store = {
     engine: 'sqlite',
 
@@ -138,13 +150,14 @@ export function createSqliteStore(path: string): Store {
 
     async createUser(user) {
       run(
-        'INSERT INTO users (id, email, name, password_hash, organisation_role, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO users (id, email, name, password_hash, organisation_role, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         user.id,
         user.email,
         user.name,
         user.passwordHash,
         user.organisationRole,
         ms(user.createdAt),
+        ms(user.disabledAt ?? null),
       );
     },
     async findUserByEmail(email) {
@@ -159,11 +172,41 @@ export function createSqliteStore(path: string): Store {
       return all('SELECT * FROM users ORDER BY email').map(rows.user);
     },
     async updateUser(id, changes) {
-      if (changes.name !== undefined) run('UPDATE users SET name = ? WHERE id = ?', changes.name, id);
-      if (changes.organisationRole !== undefined) {
-        run('UPDATE users SET organisation_role = ? WHERE id = ?', changes.organisationRole, id);
-      }
+      transaction(() => {
+        if (changes.name !== undefined) run('UPDATE users SET name = ? WHERE id = ?', changes.name, id);
+        if (changes.organisationRole !== undefined)
+          run('UPDATE users SET organisation_role = ? WHERE id = ?', changes.organisationRole, id);
+        if (changes.clearWorkspaceRoles) run('DELETE FROM workspace_roles WHERE user_id = ?', id);
+      });
       return store.findUserById(id);
+    },
+    async setUserDisabled(id, disabledAt) {
+      return transaction(() => {
+        const outcome = lastAdminCheck(id, disabledAt !== null);
+        if (outcome !== 'done') return outcome;
+        run('UPDATE users SET disabled_at = ? WHERE id = ?', ms(disabledAt), id);
+        if (disabledAt) {
+          run('DELETE FROM sessions WHERE user_id = ?', id);
+          run('UPDATE pats SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', ms(disabledAt), id);
+        }
+        return 'done';
+      });
+    },
+    async deleteUser(id) {
+      return transaction(() => {
+        const outcome = lastAdminCheck(id, true);
+        if (outcome !== 'done') return outcome;
+        // Sessions, PATs and workspace roles go with it (ON DELETE CASCADE).
+        run('DELETE FROM users WHERE id = ?', id);
+        return 'done';
+      });
+    },
+    async changePassword(id, passwordHash, keepSession) {
+      return transaction(() => {
+        if (run('UPDATE users SET password_hash = ? WHERE id = ?', passwordHash, id) === 0) return false;
+        run('DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?', id, keepSession);
+        return true;
+      });
     },
     async countUsers() {
       return Number(get('SELECT COUNT(*) AS n FROM users')?.n ?? 0);
@@ -387,7 +430,12 @@ export function createSqliteStore(path: string): Store {
       );
     },
     async retireSigningKey(kid, at) {
-      run('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL', ms(at), kid);
+      run(
+        'UPDATE signing_keys SET retired_at = MIN(COALESCE(retired_at, ?), ?) WHERE kid = ?',
+        ms(at),
+        ms(at),
+        kid,
+      );
     },
 
     async appendAudit(entry: AuditRecord) {
