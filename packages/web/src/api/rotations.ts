@@ -45,7 +45,9 @@ export function useStartRotation(ws: string) {
     mutationFn: ({ etag, start }: { etag: string; start: StartRotation }) =>
       send<RotationRun>('POST', `${path(ws)}/rotations`, { body: start, headers: { 'If-Match': etag } }),
     onSuccess: (run) => {
-      queryClient.setQueryData(rotationRunKey(ws, run.rotationId), run);
+      // The answer is the whole run (docs/deployments.md); should it be only its id and status,
+      // the view reads the run itself a moment later.
+      if (Array.isArray(run.steps)) queryClient.setQueryData(rotationRunKey(ws, run.rotationId), run);
       void queryClient.invalidateQueries({ queryKey: rotationPlanKey(ws) });
     },
   });
