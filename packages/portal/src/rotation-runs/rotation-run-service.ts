@@ -144,7 +144,10 @@ export function createRotationRunService(deps: {
         verdict: verdict.verdict,
         summary: verdict.summary,
         quietSeconds: deps.defaultQuietSeconds,
-        recommendedMode: deployments.length > 0 ? 'zero-downtime' : 'rotate-only',
+        // A run when anything would be cut off: it moves the deployments and, for outside clients,
+        // waits (listing them) instead of breaking them; a plain rotation when nothing would be.
+        recommendedMode:
+          deployments.length > 0 || verdict.verdict === 'in-use' ? 'zero-downtime' : 'rotate-only',
         deploymentsOnToken1: onToken1.map(summary),
         deploymentsOnToken2: deployments.filter((d) => !onToken1.includes(d)).map(summary),
         outsideClients: outsideClients(verdict.clients, deployments),
