@@ -9,6 +9,7 @@ import type { DeploymentSpec, DeploymentVariable } from '../storage/storage.ts';
 export type VariablesInput = Record<string, string | { value?: string; secret?: boolean }>;
 
 export interface DeploymentInput {
+  image?: string | null;
   command?: string[];
   workingDirectory?: string | null;
   variables?: VariablesInput;
@@ -21,6 +22,15 @@ export function checkCommand(command: string[]): void {
   if (command.length === 0 || command[0]!.trim() === '')
     throw new BadRequestError('command must start with the program to run (a non-empty string).');
   if (command.some(hasNul)) throw new BadRequestError('command must not contain NUL characters.');
+}
+
+/** An image reference as a container runtime takes it: no spaces or control characters. */
+export function checkImage(image: string | null): void {
+  if (image === null) return;
+  if (image.trim() === '' || /[\s\0]/.test(image))
+    throw new BadRequestError(
+      `image must be an image reference without spaces, got '${image.slice(0, 100)}'.`,
+    );
 }
 
 export function checkWorkingDirectory(directory: string | null): void {
@@ -66,7 +76,9 @@ export function applyInput(
 ): DeploymentSpec {
   if (input.command !== undefined) checkCommand(input.command);
   if (input.workingDirectory !== undefined) checkWorkingDirectory(input.workingDirectory);
+  if (input.image !== undefined) checkImage(input.image);
   return {
+    image: input.image !== undefined ? input.image : (spec.image ?? null),
     command: input.command ?? spec.command,
     workingDirectory: input.workingDirectory !== undefined ? input.workingDirectory : spec.workingDirectory,
     variables:

@@ -256,8 +256,8 @@ describe('deployments API', () => {
     }[] = [
       {
         name: 'an unknown field',
-        body: { name: 'a', command: ['x'], image: 'nginx' },
-        message: /unknown property 'image'/,
+        body: { name: 'a', command: ['x'], shell: 'bash' },
+        message: /unknown property 'shell'/,
       },
       { name: 'no command', body: { name: 'a' }, message: /command/ },
       { name: 'a command that is a string', body: { name: 'a', command: 'node app.js' } },
@@ -289,6 +289,11 @@ describe('deployments API', () => {
         name: 'a relative working directory',
         body: { name: 'a', command: ['x'], workingDirectory: 'srv/app' },
         message: /absolute/,
+      },
+      {
+        name: 'an image with a space',
+        body: { name: 'a', command: ['x'], image: 'nginx latest' },
+        message: /image must be/,
       },
       { name: 'zero replicas', body: { name: 'a', command: ['x'], replicas: 0 } },
       { name: 'replicas as a string', body: { name: 'a', command: ['x'], replicas: '2' } },

@@ -34,6 +34,13 @@ const commandInput = {
 } as const;
 
 const changeableProperties = {
+  image: {
+    type: ['string', 'null'],
+    minLength: 1,
+    maxLength: 512,
+    description:
+      'A container image; required when deployments run on Kubernetes (ignored by the process runner).',
+  },
   command: commandInput,
   workingDirectory: { type: ['string', 'null'], minLength: 1, maxLength: 1024 },
   variables: variablesInput,
@@ -87,6 +94,7 @@ export const deploymentJson = {
     deploymentId: { type: 'string' },
     workspaceId: { type: 'string' },
     name: { type: 'string' },
+    image: { type: ['string', 'null'] },
     command: { type: 'array', items: { type: 'string' } },
     workingDirectory: { type: ['string', 'null'] },
     replicas: { type: 'integer' },

@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomId } from '../crypto/hashing.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
 import { authorizeInWorkspace, workspaceNotFound } from '../permissions/authorize.ts';
 import type { Principal } from '../permissions/principal.ts';
 import type { DeploymentRecord, DeploymentSpec, Store } from '../storage/storage.ts';
@@ -88,8 +88,14 @@ export function createDeploymentService(deps: {
       throw new NotFoundError(`Deployment '${deploymentId}' does not exist in workspace '${workspaceId}'.`);
     return deployment;
   };
+  /** Kubernetes runs containers: a deployment there needs an image (the process runner ignores it). */
+  const checkRunnable = (spec: DeploymentSpec) => {
+    if (deps.runner()?.kind === 'kubernetes' && !spec.image)
+      throw new BadRequestError('image is required: this portal runs deployments on Kubernetes.');
+  };
   /** Names of variables only: values (secret or not) never reach the audit log. */
   const auditDetails = (spec: DeploymentSpec) => ({
+    ...(spec.image ? { image: spec.image } : {}),
     command: spec.command[0],
     replicas: spec.replicas,
     variables: Object.keys(spec.variables),
@@ -116,6 +122,7 @@ export function createDeploymentService(deps: {
         replicas: 1,
       };
       const spec = applyInput(empty, input, (name, value) => sealVariable(box, deploymentId, name, value));
+      checkRunnable(spec);
       const now = clock.now();
       const record: DeploymentRecord = {
         deploymentId,
@@ -163,7 +170,9 @@ export function createDeploymentService(deps: {
       const spec = applyInput(current.spec, input, (name, value) =>
         sealVariable(box, deploymentId, name, value),
       );
+      checkRunnable(spec);
       const specChanged =
+        input.image !== undefined ||
         input.command !== undefined ||
         input.workingDirectory !== undefined ||
         input.variables !== undefined ||

@@ -6,6 +6,7 @@ export interface DeploymentView {
   deploymentId: string;
   workspaceId: string;
   name: string;
+  image: string | null;
   command: string[];
   workingDirectory: string | null;
   replicas: number;
@@ -38,6 +39,7 @@ export function deploymentView(
     deploymentId: deployment.deploymentId,
     workspaceId: deployment.workspaceId,
     name: deployment.name,
+    image: spec.image ?? null,
     command: spec.command,
     workingDirectory: spec.workingDirectory,
     replicas: spec.replicas,

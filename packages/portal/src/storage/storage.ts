@@ -138,6 +138,8 @@ export interface DeploymentVariable {
 
 /** What the user asked to run. A change bumps the record's specVersion. */
 export interface DeploymentSpec {
+  /** A container image (the Kubernetes runner needs one; the process runner ignores it). */
+  image?: string | null;
   command: string[];
   workingDirectory: string | null;
   variables: Record<string, DeploymentVariable>;
