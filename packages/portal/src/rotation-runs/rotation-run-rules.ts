@@ -110,13 +110,18 @@ export function quietVerdict(input: {
   const parts: string[] = [];
   if (names.length > 0)
     parts.push(
-      `${names.length} deployment(s) run on it (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`,
+      `${names.length} deployment(s) run on Token 1 (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`,
     );
   if (clients.length > 0)
     parts.push(
-      `${clients.length} client(s) used it in the last ${input.quietSeconds} s (last at ${new Date(latest!).toISOString()})`,
+      `${clients.length} client(s) used ${names.length > 0 ? 'it' : 'Token 1'} in the last ${input.quietSeconds} s (last at ${new Date(latest!).toISOString()})`,
     );
-  return { verdict: 'in-use', clients, quietUntil, summary: `Token 1 is in use: ${parts.join('; ')}.` };
+  return {
+    verdict: 'in-use',
+    clients,
+    quietUntil,
+    summary: `${parts.join('; ')}: rotating now would cut them off.`,
+  };
 }
 
 /** Clients of the token that are not one of the workspace's deployments (those the run moves itself). */
