@@ -359,15 +359,17 @@ export function createProcessRunner(deps: {
       const state = track(deployment);
       for (const record of deployment.observed.instances) {
         if (isSameProcess(record.pid, record.startTicks)) {
-          state.instances.set(record.instanceId, { record: { ...record }, child: null, killTimer: null });
+          const adopted: LiveInstance = { record: { ...record }, child: null, killTimer: null };
+          state.instances.set(record.instanceId, adopted);
           adoptedGroups.add(record.pid);
           logs.note(
             deployment.deploymentId,
             `adopted replica ${record.replica} (pid ${record.pid}) after a portal restart`,
           );
-          if (record.stopping) {
-            record.stopping = false;
-            stopInstance(deployment.deploymentId, state.instances.get(record.instanceId)!);
+          // Its SIGKILL timer died with the previous portal: stop it again (the flag is on the copy).
+          if (adopted.record.stopping) {
+            adopted.record.stopping = false;
+            stopInstance(deployment.deploymentId, adopted);
           }
         } else {
           logs.note(
