@@ -1,0 +1,31 @@
+import type { Clock } from '../../clock.ts';
+import type { PortalConfig } from '../../config.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { PortalLogger } from '../../portal.ts';
+import type { Store } from '../../storage/storage.ts';
+import type { DeploymentRunner } from '../runner.ts';
+import { loadKubeConfig, resolveNamespace } from './kube-config.ts';
+import { createKubernetesApi } from './kubernetes-api.ts';
+import { createKubernetesRunner } from './kubernetes-runner.ts';
+
+/** STREAMGATE_RUNNER=kubernetes: the cluster from KUBECONFIG or the pod's service account. */
+export function kubernetesRunnerFromConfig(deps: {
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+  logger: PortalLogger;
+  config: PortalConfig;
+}): DeploymentRunner {
+  const { config } = deps;
+  const kubeConfig = loadKubeConfig({ kubeconfig: config.kubernetes.kubeconfig });
+  const namespace = resolveNamespace(config.kubernetes.namespace, kubeConfig);
+  deps.logger.info(
+    { namespace, server: kubeConfig.getCurrentCluster()?.server },
+    'deployments run on Kubernetes',
+  );
+  return createKubernetesRunner({
+    ...deps,
+    api: createKubernetesApi(kubeConfig, namespace),
+    options: { portalUrl: config.publicUrl, stopGraceMs: config.deployments.stopGraceMs },
+  });
+}

@@ -1,0 +1,295 @@
+import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { Clock } from '../../clock.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { PortalLogger } from '../../portal.ts';
+import type { DeploymentObserved, DeploymentRecord, Store } from '../../storage/storage.ts';
+import { openVariables, tokenValueFor } from '../deployment-secrets.ts';
+import type { DeploymentRunner } from '../runner.ts';
+import { describeApiError, type KubernetesApi } from './kubernetes-api.ts';
+import { followDeploymentLogs, readDeploymentLogs } from './kubernetes-logs.ts';
+import {
+  annotation,
+  appliedMark,
+  label,
+  managedBy,
+  objectNames,
+  parseApplied,
+  selectorFor,
+  type WantedObjects,
+  wantedObjects,
+} from './kubernetes-manifests.ts';
+import { observeDeployment } from './kubernetes-observation.ts';
+
+/** Every pod current and ready, as the pods show it. */
+const looksDone = (deployment: DeploymentRecord, observed: DeploymentObserved) =>
+  observed.status === 'Running' &&
+  observed.instances.every((i) => i.tokenId === deployment.tokenId && i.generation === deployment.generation);
+
+/** The Deployment's own verdict (as `kubectl rollout status`): the controller saw the spec and finished. */
+export function rolledOut(deployment: V1Deployment): boolean {
+  const want = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
+    (status.updatedReplicas ?? 0) === want &&
+    (status.availableReplicas ?? 0) >= want &&
+    (status.replicas ?? 0) === want
+  );
+}
+
+export interface KubernetesRunnerOptions {
+  portalUrl: string;
+  stopGraceMs: number;
+  tickMs?: number;
+}
+
+/**
+ * Runs deployments as apps/v1 Deployments (+ a Secret each) in one namespace. Like the ACL
+ * reconciler it converges from storage on a timer and after every poke, holding nothing the
+ * database and the cluster do not: each tick compares what Streamgate wants (a digest of the
+ * objects it would write) with what it last wrote (an annotation on the Deployment), writes
+ * only when they differ, and reads the pods back as the observed instances.
+ *
+ * What someone else changed is reported, not fought: a Deployment whose spec changed since
+ * Streamgate's last write (its metadata.generation moved), or that was deleted, puts the
+ * deployment in Error until a Streamgate action (restart, start, update) writes it again.
+ * Stopping the portal leaves the workloads running: they belong to the cluster.
+ */
+export function createKubernetesRunner(deps: {
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+  logger: PortalLogger;
+  api: KubernetesApi;
+  options: KubernetesRunnerOptions;
+}): DeploymentRunner {
+  const { store, box, clock, logger, api, options } = deps;
+  const namespace = api.namespace;
+  const written = new Map<string, string>();
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const wantedFor = async (deployment: DeploymentRecord): Promise<WantedObjects | string> => {
+    if (!deployment.spec.image) return 'it has no image: set one (Kubernetes runs containers)';
+    const token = await tokenValueFor(store, box, deployment);
+    if (!token) return 'its streaming token is no longer active';
+    return wantedObjects({
+      deployment,
+      namespace,
+      token: token.value,
+      variables: openVariables(box, deployment),
+      secretVariableNames: Object.entries(deployment.spec.variables)
+        .filter(([, variable]) => variable.secret)
+        .map(([name]) => name),
+      portalUrl: options.portalUrl,
+      stopGraceSeconds: Math.ceil(options.stopGraceMs / 1000),
+    });
+  };
+
+  const writeSecret = async (wanted: WantedObjects, existing: V1Secret | null) => {
+    const body: V1Secret = {
+      ...wanted.secret,
+      metadata: {
+        ...wanted.secret.metadata,
+        annotations: {
+          ...wanted.secret.metadata?.annotations,
+          // Kept until the Deployment is written again: "deleted outside" needs the last uid.
+          ...(existing?.metadata?.annotations?.[annotation.deploymentUid]
+            ? { [annotation.deploymentUid]: existing.metadata.annotations[annotation.deploymentUid]! }
+            : {}),
+        },
+        ...(existing ? { resourceVersion: existing.metadata?.resourceVersion } : {}),
+      },
+    };
+    return existing ? api.replaceSecret(wanted.secret.metadata!.name!, body) : api.createSecret(body);
+  };
+
+  /** Writes what Streamgate wants, then marks it applied on both objects. */
+  const apply = async (wanted: WantedObjects, live: V1Deployment | null, secret: V1Secret | null) => {
+    const names = { deployment: wanted.deployment.metadata!.name!, secret: wanted.secret.metadata!.name! };
+    // The Secret first: pods of the new template must find the new token when they start.
+    await writeSecret(wanted, secret);
+    const result = live
+      ? await api.patchDeployment(names.deployment, {
+          metadata: {
+            resourceVersion: live.metadata?.resourceVersion,
+            labels: wanted.deployment.metadata?.labels,
+            annotations: wanted.deployment.metadata?.annotations,
+          },
+          spec: wanted.deployment.spec,
+        })
+      : await api.createDeployment(wanted.deployment);
+    // Annotations are metadata: writing this one does not move metadata.generation again.
+    await api.patchDeployment(names.deployment, {
+      metadata: {
+        annotations: { [annotation.applied]: appliedMark(wanted.digest, result.metadata!.generation!) },
+      },
+    });
+    await api.patchSecret(names.secret, {
+      metadata: {
+        annotations: {
+          [annotation.applied]: wanted.digest,
+          [annotation.deploymentUid]: result.metadata!.uid!,
+        },
+      },
+    });
+    return result;
+  };
+
+  const converge = async (deployment: DeploymentRecord) => {
+    const names = objectNames(deployment);
+    let [live, secret] = await Promise.all([
+      api.readDeployment(names.deployment),
+      api.readSecret(names.secret),
+    ]);
+    const wanted = await wantedFor(deployment);
+    let outside: string | null = null;
+    const where = `${namespace}/${names.deployment}`;
+    if (typeof wanted === 'string') {
+      outside = wanted;
+    } else if (live && live.metadata?.labels?.[label.deploymentId] !== deployment.deploymentId) {
+      outside = `a Deployment ${where} exists that Streamgate did not make for this deployment; it is left alone`;
+    } else {
+      const applied = parseApplied(live?.metadata?.annotations?.[annotation.applied]);
+      const appliedToSecret = secret?.metadata?.annotations?.[annotation.applied];
+      if (
+        !live &&
+        appliedToSecret === wanted.digest &&
+        secret?.metadata?.annotations?.[annotation.deploymentUid]
+      ) {
+        outside = `the Kubernetes Deployment ${where} was deleted outside Streamgate; restart this deployment to create it again`;
+      } else if (
+        live &&
+        applied?.digest === wanted.digest &&
+        applied.generation !== live.metadata?.generation
+      ) {
+        outside = `the Kubernetes Deployment ${where} was changed outside Streamgate (its generation is ${live.metadata?.generation}, Streamgate wrote ${applied.generation}); restart this deployment to apply Streamgate's spec again`;
+      } else if (live && applied?.digest === wanted.digest && !secret) {
+        outside = `the Secret ${namespace}/${names.secret} was deleted outside Streamgate; restart this deployment to write it again`;
+      } else if (!live || applied?.digest !== wanted.digest) {
+        live = await apply(wanted, live, secret);
+      }
+    }
+    const pods = live ? await api.listPods(selectorFor(deployment.deploymentId)) : [];
+    const observed = observeDeployment({
+      record: deployment,
+      live,
+      pods,
+      outside,
+      nowMs: clock.now().getTime(),
+    });
+    // Pods can show a finished rollout a moment before the Deployment's status does; a rotation
+    // run moves on when it reads "done", so "done" waits until Kubernetes says so too.
+    if (!outside && live && looksDone(deployment, observed) && !rolledOut(live)) return;
+    await persist(deployment, observed);
+  };
+
+  const persist = async (deployment: DeploymentRecord, observed: DeploymentObserved) => {
+    const text = JSON.stringify(observed);
+    if (written.get(deployment.deploymentId) === text) return;
+    if (text === JSON.stringify(deployment.observed)) {
+      written.set(deployment.deploymentId, text);
+      return;
+    }
+    await store.recordDeploymentObserved(deployment.deploymentId, observed);
+    written.set(deployment.deploymentId, text);
+  };
+
+  /** Objects of deployments that are gone from storage (a delete whose forget was lost). */
+  const collect = async (present: Set<string>) => {
+    const selector = `${label.managedBy}=${managedBy}`;
+    const [deployments, secrets] = await Promise.all([
+      api.listDeployments(selector),
+      api.listSecrets(selector),
+    ]);
+    const ids = new Set(
+      [...deployments, ...secrets]
+        .map((object) => object.metadata?.labels?.[label.deploymentId])
+        .filter((id): id is string => Boolean(id) && !present.has(id!)),
+    );
+    for (const deploymentId of ids) {
+      const workspaceId = [...deployments, ...secrets].find(
+        (object) => object.metadata?.labels?.[label.deploymentId] === deploymentId,
+      )?.metadata?.annotations?.[annotation.workspaceId];
+      // Read again: another portal instance may have created it after this tick listed storage.
+      if (workspaceId && (await store.findDeployment(workspaceId, deploymentId))) continue;
+      await forget(deploymentId);
+    }
+  };
+
+  const forget = async (deploymentId: string) => {
+    const selector = selectorFor(deploymentId);
+    const [deployments, secrets] = await Promise.all([
+      api.listDeployments(selector),
+      api.listSecrets(selector),
+    ]);
+    for (const object of deployments) await api.deleteDeployment(object.metadata!.name!);
+    for (const object of secrets) await api.deleteSecret(object.metadata!.name!);
+    written.delete(deploymentId);
+  };
+
+  const tick = async () => {
+    const deployments = await store.listDeployments(null);
+    for (const deployment of deployments) {
+      if (stopped) return;
+      try {
+        await converge(deployment);
+      } catch (error) {
+        logger.error(
+          { deploymentId: deployment.deploymentId, error: describeApiError(error) },
+          'kubernetes runner: converge failed',
+        );
+      }
+    }
+    await collect(new Set(deployments.map((d) => d.deploymentId))).catch((error: unknown) =>
+      logger.warn(
+        { error: describeApiError(error) },
+        'kubernetes runner: clean-up of deleted deployments failed',
+      ),
+    );
+  };
+
+  const runTick = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await tick();
+        } while (again && !stopped);
+      } catch (error) {
+        logger.error({ error: describeApiError(error) }, 'kubernetes runner: tick failed');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  return {
+    kind: 'kubernetes',
+    async start() {
+      stopped = false;
+      await runTick();
+      timer = setInterval(() => void runTick(), options.tickMs ?? 1000);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+    poke() {
+      if (!stopped && timer) void runTick();
+    },
+    logs: (deployment, tail) => readDeploymentLogs(api, deployment, tail),
+    followLogs: (deployment, tail, signal) => followDeploymentLogs(api, deployment, tail, signal),
+    forget,
+  };
+}
