@@ -33,8 +33,17 @@ export interface PortalConfig {
   tokenRequestsPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
-  /** Who runs deployments: 'process' (child processes of this portal) or nobody (null). */
-  runner: 'process' | null;
+  /**
+   * Who runs deployments: 'process' (child processes of this portal), 'kubernetes' (Deployments
+   * in a namespace, through the API), or nobody (null).
+   */
+  runner: 'process' | 'kubernetes' | null;
+  kubernetes: {
+    /** STREAMGATE_KUBE_NAMESPACE; null: the pod's own namespace, else the kubeconfig context's. */
+    namespace: string | null;
+    /** KUBECONFIG; null: the in-cluster service account. */
+    kubeconfig: string | null;
+  };
   deployments: {
     /** An instance counts as ready once it has stayed up this long. */
     readyMs: number;
@@ -126,6 +135,10 @@ export function loadConfig(
     trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
     logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
     runner: runnerFrom(env.STREAMGATE_RUNNER),
+    kubernetes: {
+      namespace: namespaceFrom(env.STREAMGATE_KUBE_NAMESPACE),
+      kubeconfig: env.KUBECONFIG || null,
+    },
     deployments: {
       readyMs:
         1000 *
@@ -150,10 +163,17 @@ export function loadConfig(
   };
 }
 
-function runnerFrom(raw: string | undefined): 'process' | null {
+function runnerFrom(raw: string | undefined): 'process' | 'kubernetes' | null {
   if (raw === undefined || raw === '' || raw === 'none') return null;
-  if (raw === 'process') return 'process';
+  if (raw === 'process' || raw === 'kubernetes') return raw;
   throw new ConfigError(
-    `STREAMGATE_RUNNER must be 'process' (run deployments as child processes of the portal) or 'none', got '${raw}'`,
+    `STREAMGATE_RUNNER must be 'process' (run deployments as child processes of the portal), 'kubernetes' (as Deployments in a namespace) or 'none', got '${raw}'`,
   );
+}
+
+function namespaceFrom(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw))
+    throw new ConfigError(`STREAMGATE_KUBE_NAMESPACE must be a Kubernetes namespace name, got '${raw}'`);
+  return raw;
 }
