@@ -20,7 +20,7 @@ import { bearer, login, readPair, type SessionHeaders, send, type TokenPairSeen 
  * deployment's active token, and the audit has the run's start and end.
  */
 // STREAMGATE_CRASH_RUN_CYCLES raises the count for a soak run; the default keeps the file near 3 minutes.
-const cycles = Number(process.env.STREAMGATE_CRASH_RUN_CYCLES ?? 6);
+const cycles = Number(process.env.STREAMGATE_CRASH_RUN_CYCLES ?? 4);
 const seed = Number(process.env.STREAMGATE_CRASH_SEED ?? randomInt(2 ** 31));
 const ws = 'dev';
 
@@ -29,6 +29,15 @@ const serviceCommand = [
   process.execPath,
   '-e',
   "console.log('up', process.env.Quix__Deployment__ReplicaName); setInterval(() => {}, 60_000);",
+];
+/**
+ * One that ignores SIGTERM: only the SIGKILL after the grace period stops it, so a portal killed
+ * meanwhile leaves an instance that the next one must stop again, not forget.
+ */
+const stubbornCommand = [
+  process.execPath,
+  '-e',
+  "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); setInterval(() => {}, 60_000);",
 ];
 
 type Mode = 'zero-downtime' | 'restart-deployments';
@@ -39,14 +48,17 @@ type StepName = 'move-deployments' | 'wait-quiet' | 'rotate' | 'restart-deployme
  */
 type KillTarget = StepName | 'random' | 'spawn';
 
-/** Every step of both modes is hit at least once; later cycles kill at random moments. */
+/**
+ * The first four hit every step of both modes (the default runs those); the next two add random
+ * moments, and later cycles kill at random moments only.
+ */
 const coverage: { mode: Mode; kills: KillTarget[] }[] = [
-  { mode: 'zero-downtime', kills: ['spawn', 'move-deployments'] },
+  { mode: 'zero-downtime', kills: ['spawn', 'wait-quiet'] },
   { mode: 'restart-deployments', kills: ['rotate'] },
-  { mode: 'zero-downtime', kills: ['wait-quiet', 'rotate'] },
-  { mode: 'restart-deployments', kills: ['restart-deployments'] },
+  { mode: 'zero-downtime', kills: ['move-deployments', 'rotate'] },
+  { mode: 'restart-deployments', kills: ['spawn', 'restart-deployments'] },
   { mode: 'zero-downtime', kills: ['random', 'rotate'] },
-  { mode: 'restart-deployments', kills: ['spawn', 'random'] },
+  { mode: 'restart-deployments', kills: ['random'] },
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field.
@@ -78,7 +90,7 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       STREAMGATE_RUNNER: 'process',
       STREAMGATE_BROKER_JWT_TTL_SECONDS: '10',
       STREAMGATE_DEPLOYMENT_READY_SECONDS: '1',
-      STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS: '2',
+      STREAMGATE_DEPLOYMENT_STOP_GRACE_SECONDS: '1',
       STREAMGATE_KAFKA_BOOTSTRAP: '',
       STREAMGATE_LOG_LEVEL: 'warn',
     });
@@ -118,6 +130,14 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       created.set(reply.body.deploymentId, String(body.name));
       return reply.body.deploymentId;
     };
+
+    /** A deployment's output.log: its instances' output and the runner's notes. */
+    const logOf = (id: string) => {
+      const path = join(engine.dataDir, 'deployments', id, 'output.log');
+      return existsSync(path) ? readFileSync(path, 'utf8') : '';
+    };
+    /** keep-b ignores SIGTERM: set by the first test, used by the next. */
+    let stubborn = '';
 
     const ourProcesses = () => deploymentProcesses().filter((found) => created.has(found.deploymentId));
     const pidsByDeployment = () => {
@@ -217,7 +237,7 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
         last = await problems();
       }
       assert.deepEqual(last, [], `${label}: the deployments did not settle`);
-      await sleep(1500);
+      await sleep(1200); // more than a runner tick
       assert.deepEqual(await problems(), [], `${label}: settled, then changed`);
     };
 
@@ -353,7 +373,8 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       timeout: 120_000,
     }, async () => {
       const keepA = await createDeployment({ name: 'keep-a', replicas: 2 });
-      const keepB = await createDeployment({ name: 'keep-b' });
+      const keepB = await createDeployment({ name: 'keep-b', command: stubbornCommand });
+      stubborn = keepB;
       await checkSettled('created');
       const pidsBefore = pidsByDeployment();
       assert.equal(pidsBefore[keepA]?.length, 2);
@@ -386,10 +407,6 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       )
         await sleep(20);
       await start();
-      const logOf = (id: string) => {
-        const path = join(engine.dataDir, 'deployments', id, 'output.log');
-        return existsSync(path) ? readFileSync(path, 'utf8') : '';
-      };
       const adoptedAll = () =>
         Object.entries(pidsBefore).every(([id, pids]) =>
           pids.every((pid) => logOf(id).includes(`(pid ${pid}) after a portal restart`)),
@@ -419,6 +436,33 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       );
     });
 
+    it('stops an instance that was stopping when the portal died (its SIGKILL timer died with it)', {
+      timeout: 60_000,
+    }, async () => {
+      const ignored = () => logOf(stubborn).split('ignoring SIGTERM').length;
+      const before = ignored();
+      const restarted = await api('POST', `/workspaces/${ws}/deployments/${stubborn}/restart`);
+      assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+      // The replacement is ready and the old instance got its SIGTERM: kill within the grace period.
+      for (let waited = 0; ignored() === before && waited < 15_000; waited += 20) await sleep(20);
+      assert.ok(ignored() > before, 'the old instance never got its SIGTERM');
+      await sleep(100);
+      await portal!.kill();
+      const store = engine.openStore();
+      try {
+        const recorded = (await store.findDeployment(ws, stubborn))!.observed.instances;
+        assert.ok(
+          recorded.some((instance) => instance.stopping),
+          `no instance recorded as stopping: ${JSON.stringify(recorded)}`,
+        );
+      } finally {
+        await store.close();
+      }
+      assert.equal(ourProcesses().filter((found) => found.deploymentId === stubborn).length, 2);
+      await start();
+      await checkSettled('restarted while an instance was stopping');
+    });
+
     it(`keeps the invariants through SIGKILLs in every step of ${cycles} rotation runs`, {
       timeout: 240_000,
     }, async (t) => {
@@ -427,6 +471,8 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       const doomed = await createDeployment({ name: 'doomed' });
       await checkSettled('before the runs');
       const landed: string[] = [];
+      const began = Date.now();
+      const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
       for (let cycle = 1; cycle <= cycles; cycle++) {
         const plan = coverage[cycle - 1] ?? {
           mode: random() < 0.5 ? ('zero-downtime' as const) : ('restart-deployments' as const),
@@ -458,13 +504,15 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
             const stored = await checkAtRest(`${label}, killed at ${target}`, rotationId);
             const record =
               pid === undefined ? '' : stored.recorded.has(pid) ? ' (recorded)' : ' (not recorded)';
-            landed.push(`${cycle}:${target}: seen ${seen}${record}; stored ${stored.run}`);
+            landed.push(`${cycle}:${target} +${elapsed()}: seen ${seen}${record}; stored ${stored.run}`);
             known = new Set(ourProcesses().map((found) => found.pid));
             await start();
             await checkTokens(`${label}, restarted after a kill at ${target}`);
           }
           const run = await checkEnded(label, rotationId, pairBefore);
-          landed.push(`${cycle}: ended ${describeRun(run)}${run.error ? ` (${run.error})` : ''}`);
+          landed.push(
+            `${cycle}: +${elapsed()} ended ${describeRun(run)}${run.error ? ` (${run.error})` : ''}`,
+          );
         } catch (error) {
           throw new Error(`${label}\n${landed.join('\n')}`, { cause: error });
         }
