@@ -47,6 +47,7 @@ interface LiveInstance {
 interface Tracked {
   instances: Map<string, LiveInstance>;
   generationSeen: number;
+  tokenIdSeen: string;
   failures: number;
   backoff: { untilMs: number; reason: string } | null;
   completedGeneration: number | null;
@@ -87,6 +88,7 @@ export function createProcessRunner(deps: {
       state = {
         instances: new Map(),
         generationSeen: deployment.generation,
+        tokenIdSeen: deployment.tokenId,
         failures: 0,
         backoff: null,
         completedGeneration: null,
@@ -259,9 +261,12 @@ export function createProcessRunner(deps: {
 
   const converge = async (deployment: DeploymentRecord) => {
     const state = track(deployment);
-    if (deployment.generation !== state.generationSeen) {
+    if (deployment.generation !== state.generationSeen || deployment.tokenId !== state.tokenIdSeen) {
       // A restart (or a move to another token) is a fresh start: no backoff, no "completed".
+      // A rotation moves deployments to the new Token 1 without a restart, and their old
+      // instances, refused by the broker, often crash just before this runner sees the move.
       state.generationSeen = deployment.generation;
+      state.tokenIdSeen = deployment.tokenId;
       state.failures = 0;
       state.backoff = null;
       state.completedGeneration = null;
