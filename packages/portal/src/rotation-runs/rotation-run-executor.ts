@@ -193,6 +193,12 @@ export function createRotationRunExecutor(deps: {
 
   const rotate = async (run: RotationRunRecord, step: RotationStep) => {
     begin(step);
+    // Taken before rotating: an instance refused by the broker may exit before the restart step
+    // looks, and its deployment must still be restarted, waited for and reported.
+    const onToken1 = deploymentsOn(
+      await store.listDeployments(run.workspaceId),
+      run.fromTokenIds.token1,
+    ).filter((d) => d.desiredState === 'running' || runsOn(d, run.fromTokenIds.token1));
     const expected = { token1: { id: run.fromTokenIds.token1 }, token2: { id: run.fromTokenIds.token2 } };
     const outcome = await deps.streamingTokens.rotatePair(run.workspaceId, expected, systemActor, {
       rotationId: run.rotationId,
@@ -212,6 +218,17 @@ export function createRotationRunExecutor(deps: {
       }
     }
     end(step, 'done', 'Token 1 deactivated, Token 2 promoted, a new Token 2 created');
+    const restartStep = run.steps.find((s) => s.name === 'restart-deployments');
+    if (restartStep?.state === 'pending')
+      for (const d of onToken1)
+        restartStep.deployments.push({
+          deploymentId: d.deploymentId,
+          name: d.name,
+          fromTokenId: run.fromTokenIds.token1,
+          toTokenId: run.fromTokenIds.token2,
+          state: 'moving',
+          downtimeMs: null,
+        });
     run.brokerCutoff = 'pending';
     run.brokerCutoff = await deps.cutOff().catch(() => 'pending' as const);
   };
@@ -222,12 +239,16 @@ export function createRotationRunExecutor(deps: {
     const rotatedAt = Date.parse(run.steps.find((s) => s.name === 'rotate')?.endedAt ?? iso());
     if (step.state === 'pending') {
       begin(step);
-      const deployments = (await store.listDeployments(run.workspaceId)).filter((d) => runsOn(d, from));
+      const listed = new Set(step.deployments.map((d) => d.deploymentId)); // by the rotate step
+      const deployments = (await store.listDeployments(run.workspaceId)).filter(
+        (d) => listed.has(d.deploymentId) || runsOn(d, from),
+      );
       for (const d of deployments) {
         // The rotation's transaction already set it on the new Token 1, and the runner replaces
         // instances of another token by itself; a restart on top would start a second replacement.
         if (d.tokenId === from)
           await store.updateDeployment(run.workspaceId, d.deploymentId, { restart: true, updatedAt: now() });
+        if (listed.has(d.deploymentId)) continue;
         step.deployments.push({
           deploymentId: d.deploymentId,
           name: d.name,
