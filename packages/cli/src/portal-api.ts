@@ -21,13 +21,48 @@ const requestTimeoutMs = 30_000;
  */
 export class PortalApi {
   readonly url: string;
-  #token: string;
+  #credentials: Record<string, string>;
   #userAgent: string;
 
   constructor(options: { url: string; token: string; userAgent: string }) {
     this.url = options.url;
-    this.#token = options.token;
+    this.#credentials = { authorization: `Bearer ${options.token}` };
     this.#userAgent = options.userAgent;
+  }
+
+  /**
+   * A password login: what the portal requires to create a personal access token (a token
+   * cannot mint another). End it with `logOut()`; the session never leaves this object.
+   */
+  static async logIn(options: {
+    url: string;
+    email: string;
+    password: string;
+    userAgent: string;
+  }): Promise<PortalApi> {
+    const api = new PortalApi({ url: options.url, token: '', userAgent: options.userAgent });
+    api.#credentials = {};
+    const response = await api.#send(
+      'POST',
+      '/auth/login',
+      { json: { email: options.email, password: options.password } },
+      AbortSignal.timeout(requestTimeoutMs),
+    );
+    const body = parseJson(await response.text().catch(() => ''), response.headers);
+    if (response.status >= 400) throw apiError(response, body);
+    const cookie = response.headers
+      .getSetCookie()
+      .map((header) => header.split(';')[0]!)
+      .find((pair) => pair.startsWith('sg_session='));
+    const csrfToken = (body as { csrfToken?: unknown } | null)?.csrfToken;
+    if (!cookie || typeof csrfToken !== 'string') throw apiError(response, body);
+    api.#credentials = { cookie, 'x-csrf-token': csrfToken };
+    return api;
+  }
+
+  async logOut(): Promise<void> {
+    await this.request('POST', '/auth/logout');
+    this.#credentials = {};
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -97,7 +132,7 @@ export class PortalApi {
       return await fetch(target, {
         method,
         headers: {
-          authorization: `Bearer ${this.#token}`,
+          ...this.#credentials,
           accept: 'application/json',
           'user-agent': this.#userAgent,
           'x-version': '2.0',

@@ -4,6 +4,7 @@ import { createAuditLog } from './audit/audit-log.ts';
 import { createAuditReader } from './audit/audit-reader.ts';
 import { createAttemptLimiter } from './auth/attempt-limiter.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createSessionService } from './auth/session-service.ts';
 import { createBrokerTokenService } from './broker/broker-token-service.ts';
 import { createKafkaConnection } from './broker/kafka-connection.ts';
@@ -11,6 +12,7 @@ import type { BrokerConnection } from './broker/librdkafka-routes.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { PortalConfig } from './config.ts';
 import { createJwtChecker, createJwtIssuer } from './crypto/jwt.ts';
+import { createPasswordSlots } from './crypto/password-slots.ts';
 import { createSecretBox } from './crypto/secret-box.ts';
 import { loadSecretKey } from './crypto/secret-key.ts';
 import { createSigningKeyRing } from './crypto/signing-keys.ts';
@@ -77,13 +79,11 @@ export async function createPortal(
     issuer: createJwtIssuer({ ring: patKeys, clock, issuer: patIssuer, audience: patAudience }),
     checker: createJwtChecker({ ring: patKeys, clock, issuer: patIssuer, audience: patAudience }),
   });
-  const sessions = createSessionService({
-    store,
-    clock,
-    audit,
-    limiter: createAttemptLimiter({ limit: 10, windowMs: 15 * 60 * 1000, clock }),
-  });
-  const users = createUserService({ store, clock, audit });
+  // One throttle and one bound on scrypt for every password check (logins, password changes).
+  const throttle = createLoginThrottle({ clock });
+  const passwordSlots = createPasswordSlots();
+  const sessions = createSessionService({ store, clock, audit, throttle, passwordSlots });
+  const users = createUserService({ store, clock, audit, throttle, passwordSlots });
   const workspaces = createWorkspaceService({ store, clock, audit, tokens: streamingTokens });
   const readinessChecks: ReadinessCheck[] = [];
   const brokerJwts = createJwtIssuer({

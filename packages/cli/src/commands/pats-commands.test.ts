@@ -5,12 +5,15 @@ import { runCli, startTestPortal, type TestPortal, tempConfigHome } from '../../
 
 let portal: TestPortal;
 let env: Record<string, string>;
+let asAdmin: Record<string, string>;
 const home = tempConfigHome();
 before(async () => {
   portal = await startTestPortal();
   await portal.createWorkspace('acme');
   const pat = await portal.createPat({ name: 'pats tests' });
   env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
+  // The portal makes PATs for password logins only: `pats create --email` logs in for it.
+  asAdmin = { STREAMGATE_PASSWORD: portal.process.adminPassword };
 });
 after(async () => {
   await portal.stop();
@@ -22,17 +25,22 @@ const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
 let created: { id: string; token: string };
 
 test('pats create prints the token alone on stdout, with a note on stderr', async () => {
-  const run = await cli([
-    'pats',
-    'create',
-    '--name',
-    'ci deploy',
-    '--expires',
-    '30d',
-    '--workspace',
-    'acme',
-    '--read-only',
-  ]);
+  const run = await cli(
+    [
+      'pats',
+      'create',
+      '--email',
+      portal.adminEmail,
+      '--name',
+      'ci deploy',
+      '--expires',
+      '30d',
+      '--workspace',
+      'acme',
+      '--read-only',
+    ],
+    asAdmin,
+  );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^sgp_\S+\n$/);
   const token = run.stdout.trim();
@@ -54,7 +62,10 @@ test('pats create prints the token alone on stdout, with a note on stderr', asyn
 
 test('pats create with an ISO date', async () => {
   const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-  const run = await cli(['pats', 'create', '--name', 'dated', '--expires', date, '--json']);
+  const run = await cli(
+    ['pats', 'create', '--email', portal.adminEmail, '--name', 'dated', '--expires', date, '--json'],
+    asAdmin,
+  );
   assert.equal(run.code, 0, run.stderr);
   const body = JSON.parse(run.stdout);
   assert.equal(body.expiresAt, `${date}T00:00:00.000Z`);
@@ -62,7 +73,10 @@ test('pats create with an ISO date', async () => {
 });
 
 test('the portal’s limits come back as its message (exit 1)', async () => {
-  const run = await cli(['pats', 'create', '--name', 'forever', '--expires', '800d']);
+  const run = await cli(
+    ['pats', 'create', '--email', portal.adminEmail, '--name', 'forever', '--expires', '800d'],
+    asAdmin,
+  );
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error: A personal access token lives at most one year\./);
   assert.equal(run.stdout, '');
@@ -87,6 +101,27 @@ test('pats revoke: the token is refused at once and listed as revoked', async ()
   assert.equal(reply.status, 401);
   assert.equal(reply.body.code, 'PORTAL_TOKEN_REVOKED');
   assert.match((await cli(['pats', 'list'])).stdout, new RegExp(`${created.id} +ci deploy +revoked `));
+});
+
+test('a token cannot create tokens (a password login must): the server’s 403 message, exit 1', async () => {
+  const run = await cli(['pats', 'create', '--name', 'child', '--expires', '1d']);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /^error: Only a browser session \(a password login\) can create personal access tokens/,
+  );
+  assert.ok(!run.stderr.includes(env.STREAMGATE_TOKEN!));
+});
+
+test('pats create --email with a wrong password: the portal’s 401, nothing created, exit 1', async () => {
+  const before = (await portal.api('GET', '/profile/tokens', { session: portal.admin })).body.length;
+  const run = await cli(['pats', 'create', '--email', portal.adminEmail, '--name', 'x', '--expires', '1d'], {
+    STREAMGATE_PASSWORD: 'not-the-password',
+  });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /Invalid email or password/);
+  assert.ok(!run.stderr.includes('not-the-password'));
+  assert.equal((await portal.api('GET', '/profile/tokens', { session: portal.admin })).body.length, before);
 });
 
 test('a read-only token cannot create tokens: the server’s 403 message, exit 1', async () => {

@@ -1,16 +1,21 @@
 import type { CreatedPat } from '../api-types.ts';
 import type { Command } from '../command.ts';
+import { normalisePortalUrl } from '../connection.ts';
 import { UsageError } from '../errors.ts';
 import { parseExpiry } from '../expiry.ts';
 import { formatDate } from '../format.ts';
 import { patScope } from '../pat-display.ts';
+import { PortalApi } from '../portal-api.ts';
+import { readAllStdin } from '../prompt.ts';
+import { userAgent } from '../version.ts';
 
 export const patsCreate: Command = {
   path: ['pats', 'create'],
   summary: 'Create a personal access token; prints it once, alone on stdout.',
   details: [
     'The token never expires later than a year from now, and never has more power than you have.',
-    'A narrowed or read-only token cannot manage personal access tokens itself.',
+    'The portal makes personal access tokens for password logins only (a token cannot mint another):',
+    'pass --email, and the password comes from STREAMGATE_PASSWORD, else stdin; the session ends at once.',
   ],
   args: [],
   options: {
@@ -28,9 +33,14 @@ export const patsCreate: Command = {
       description: 'Only this workspace (default: all of yours).',
     },
     'read-only': { type: 'boolean', description: 'Reads only.' },
+    email: {
+      type: 'string',
+      placeholder: '<email>',
+      description: 'Log in as this user to create it (password: STREAMGATE_PASSWORD or stdin).',
+    },
   },
   examples: [
-    'streamgate-cli pats create --name ci-deploy --expires 30d --workspace acme > pat.txt',
+    'pass show streamgate/password | streamgate-cli pats create --email me@example.com --name ci-deploy --expires 30d --workspace acme > pat.txt',
     'streamgate-cli pats create --name dashboards --expires 2026-06-30 --read-only',
   ],
   async run(context, { values, usage }) {
@@ -40,14 +50,36 @@ export const patsCreate: Command = {
     const workspaces = values.strings('workspace').map((ws) => ws.trim());
     if (workspaces.some((ws) => ws.length === 0)) throw new UsageError('--workspace is empty.', usage);
 
-    const { body } = await (await context.api()).request<CreatedPat>('POST', '/profile/tokens', {
-      json: {
-        name,
-        expiresAt: expiry.expiresAt.toISOString(),
-        ...(workspaces.length > 0 ? { workspaces } : {}),
-        ...(values.flag('read-only') ? { readOnly: true } : {}),
-      },
-    });
+    const email = values.string('email')?.trim();
+    let api: PortalApi;
+    if (email) {
+      const { env } = context.io;
+      const urlText = context.flags.url ?? (env.STREAMGATE_URL?.trim() || undefined);
+      const url = urlText
+        ? normalisePortalUrl(urlText, context.flags.url !== undefined ? '--url' : 'STREAMGATE_URL')
+        : (await context.connection()).url;
+      let password = env.STREAMGATE_PASSWORD;
+      if (!password) {
+        if (context.io.stdin.isTTY)
+          throw new UsageError('Set STREAMGATE_PASSWORD or pipe the password on stdin.', usage);
+        password = (await readAllStdin(context.io)).replace(/\r?\n$/, '');
+      }
+      api = await PortalApi.logIn({ url, email, password, userAgent });
+    } else api = await context.api();
+    let created: Awaited<ReturnType<typeof api.request<CreatedPat>>>;
+    try {
+      created = await api.request<CreatedPat>('POST', '/profile/tokens', {
+        json: {
+          name,
+          expiresAt: expiry.expiresAt.toISOString(),
+          ...(workspaces.length > 0 ? { workspaces } : {}),
+          ...(values.flag('read-only') ? { readOnly: true } : {}),
+        },
+      });
+    } finally {
+      if (email) await api.logOut().catch(() => {});
+    }
+    const { body } = created;
     if (context.json) context.printJson(body);
     else context.print(body.token);
     context.note(

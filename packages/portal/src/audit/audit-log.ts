@@ -13,6 +13,8 @@ export const auditActions = [
   'pat.revoke',
   'user.create',
   'user.update',
+  'user.delete',
+  'user.password_change',
   'member.set',
   'member.remove',
   'workspace.create',

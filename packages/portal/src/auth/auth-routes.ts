@@ -11,6 +11,7 @@ export const userJson = (user: UserRecord) => ({
   name: user.name,
   role: user.organisationRole,
   createdAt: user.createdAt,
+  disabled: user.disabledAt !== null,
 });
 
 export function registerAuthRoutes(
@@ -50,7 +51,7 @@ export function registerAuthRoutes(
 
   app.post('/auth/logout', { schema: logoutSchema }, async (request, reply) => {
     const cookie = request.cookies[sessionCookieName];
-    if (cookie) await sessions.logout(cookie);
+    if (cookie) await sessions.logout(cookie, request.ip);
     void reply.clearCookie(sessionCookieName, { path: '/' });
     return reply.status(204).send();
   });

@@ -3,13 +3,14 @@ import { authErrors, dateTime, errorBody, roleSchema } from '../http/schemas.ts'
 export const userBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'email', 'name', 'role', 'createdAt'],
+  required: ['id', 'email', 'name', 'role', 'createdAt', 'disabled'],
   properties: {
     id: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
     role: roleSchema,
     createdAt: dateTime,
+    disabled: { type: 'boolean' },
   },
 } as const;
 

@@ -2,10 +2,12 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomToken, sha256Hex } from '../crypto/hashing.ts';
 import { dummyPasswordHash, verifyPassword } from '../crypto/password.ts';
-import { RateLimitedError, UnauthenticatedError } from '../errors.ts';
+import type { PasswordSlots } from '../crypto/password-slots.ts';
+import { UnauthenticatedError } from '../errors.ts';
+import type { Principal } from '../permissions/principal.ts';
 import type { Store, UserRecord } from '../storage/storage.ts';
 import { normaliseEmail } from '../users/user-rules.ts';
-import type { AttemptLimiter } from './attempt-limiter.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 
 export interface Session {
   user: UserRecord;
@@ -15,7 +17,8 @@ export interface Session {
 export interface SessionService {
   /** Returns the cookie value (the only place the session secret exists) and the session. */
   login(email: string, password: string, address: string): Promise<{ cookieValue: string; session: Session }>;
-  logout(cookieValue: string): Promise<void>;
+  /** Ends the session (audited when it was one). */
+  logout(cookieValue: string, address: string | null): Promise<void>;
   resolve(cookieValue: string): Promise<Session | null>;
 }
 
@@ -25,21 +28,29 @@ export function createSessionService(deps: {
   store: Store;
   clock: Clock;
   audit: AuditLog;
-  limiter: AttemptLimiter;
+  throttle: LoginThrottle;
+  passwordSlots: PasswordSlots;
 }): SessionService {
-  const { store, clock, audit, limiter } = deps;
+  const { store, clock, audit, throttle, passwordSlots } = deps;
+  const sessionPrincipal = (user: UserRecord): Principal => ({
+    kind: 'user',
+    userId: user.id,
+    email: user.email,
+    organisationRole: user.organisationRole,
+    workspaceRoles: new Map(),
+    via: 'session',
+    pat: null,
+  });
   return {
     async login(rawEmail, password, address) {
       const email = normaliseEmail(rawEmail);
-      // Keyed by account and by address: one guesser cannot lock everyone out, nor spray one account.
-      const keys = [`email:${email}`, `address:${address}`];
-      const wait = Math.max(...keys.map((key) => limiter.retryAfter(key)));
-      if (wait > 0) throw new RateLimitedError(`Too many failed logins; try again in ${wait} seconds.`, wait);
+      // Counted before the (slow) verification, so parallel guesses see each other.
+      const attempt = throttle.begin(email, address);
       const user = await store.findUserByEmail(email);
       // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+      const stored = user?.passwordHash ?? (await dummyPasswordHash());
+      const ok = await passwordSlots.run(() => verifyPassword(password, stored));
       if (!user || !ok) {
-        for (const key of keys) limiter.hit(key);
         await audit.record({
           actor: { kind: 'anonymous', label: email },
           action: 'auth.login_failed',
@@ -47,7 +58,16 @@ export function createSessionService(deps: {
         });
         throw new UnauthenticatedError('Invalid email or password.');
       }
-      limiter.reset(`email:${email}`);
+      attempt.succeeded();
+      if (user.disabledAt) {
+        await audit.record({
+          actor: { kind: 'anonymous', label: email },
+          action: 'auth.login_failed',
+          details: { reason: 'disabled' },
+          address,
+        });
+        throw new UnauthenticatedError('This account is disabled; ask an organisation Admin.');
+      }
       const cookieValue = randomToken(32);
       const now = clock.now();
       const csrfToken = randomToken(24);
@@ -59,31 +79,30 @@ export function createSessionService(deps: {
         expiresAt: new Date(now.getTime() + sessionLifetimeMs),
       });
       await audit.record({
-        actor: {
-          kind: 'principal',
-          principal: {
-            kind: 'user',
-            userId: user.id,
-            email: user.email,
-            organisationRole: user.organisationRole,
-            workspaceRoles: new Map(),
-            via: 'session',
-            pat: null,
-          },
-        },
+        actor: { kind: 'principal', principal: sessionPrincipal(user) },
         action: 'auth.login',
         address,
       });
       return { cookieValue, session: { user, csrfToken } };
     },
-    async logout(cookieValue) {
-      await store.deleteSession(sha256Hex(cookieValue));
+    async logout(cookieValue, address) {
+      const idHash = sha256Hex(cookieValue);
+      const record = await store.findSession(idHash);
+      await store.deleteSession(idHash);
+      const user = record ? await store.findUserById(record.userId) : null;
+      if (user) {
+        await audit.record({
+          actor: { kind: 'principal', principal: sessionPrincipal(user) },
+          action: 'auth.logout',
+          address,
+        });
+      }
     },
     async resolve(cookieValue) {
       const record = await store.findSession(sha256Hex(cookieValue));
       if (!record || record.expiresAt.getTime() <= clock.now().getTime()) return null;
       const user = await store.findUserById(record.userId);
-      return user ? { user, csrfToken: record.csrfToken } : null;
+      return user && !user.disabledAt ? { user, csrfToken: record.csrfToken } : null;
     },
   };
 }

@@ -45,40 +45,42 @@ export function createBrokerTokenService(deps: {
       // Nothing is lost: a 190-bit token is not guessable, and garbage never reaches a lookup.
       const byPrincipal = clientId.startsWith(brokerPrincipalPrefix);
       const failureKey = byPrincipal ? null : `${clientId}\n${client.address}`;
-      const wait = Math.max(
-        deps.requestLimiter.retryAfter(clientId),
-        failureKey ? deps.failureLimiter.retryAfter(failureKey) : 0,
-      );
-      if (wait > 0)
-        throw new OAuthError(
-          'slow_down',
-          `Too many token requests for client '${clientId}'; retry in ${wait} seconds.`,
-          429,
-          wait,
-        );
+      const wait = deps.requestLimiter.retryAfter(clientId);
+      if (wait > 0) throw slowDown(clientId, wait);
+      // The failure limit is looked at only once the secret failed: whoever sends wrong secrets
+      // from a client's address (a shared NAT, the broker's host) must never refuse that
+      // client's valid secret. A 190-bit token is not guessable; the limit bounds the noise.
+      const failed = (error: OAuthError): OAuthError => {
+        if (!failureKey) return error;
+        const failureWait = deps.failureLimiter.retryAfter(failureKey);
+        deps.failureLimiter.hit(failureKey);
+        return failureWait > 0 ? slowDown(clientId, failureWait) : error;
+      };
       let principal: Awaited<ReturnType<StreamingTokenService['authenticate']>>;
       try {
         principal = await deps.streamingTokens.authenticate(clientSecret, client);
       } catch (error) {
         if (!(error instanceof PortalError)) throw error;
-        if (failureKey) deps.failureLimiter.hit(failureKey);
         const revoked = error.code === 'PORTAL_TOKEN_REVOKED';
-        throw new OAuthError(
-          'invalid_client',
-          revoked ? error.message : `Client authentication failed: ${error.message}`,
-          401,
+        throw failed(
+          new OAuthError(
+            'invalid_client',
+            revoked ? error.message : `Client authentication failed: ${error.message}`,
+            401,
+          ),
         );
       }
       const brokerPrincipal = brokerPrincipalOf(principal.tokenId);
       // Either form is accepted whatever the prefix: a workspace id may itself start with `sgt-`.
       if (clientId !== principal.workspaceId && clientId !== brokerPrincipal) {
-        if (failureKey) deps.failureLimiter.hit(failureKey);
-        throw new OAuthError(
-          'invalid_client',
-          byPrincipal
-            ? `Client authentication failed: the streaming token is not principal '${clientId}'.`
-            : `Client authentication failed: the streaming token does not belong to workspace '${clientId}'.`,
-          401,
+        throw failed(
+          new OAuthError(
+            'invalid_client',
+            byPrincipal
+              ? `Client authentication failed: the streaming token is not principal '${clientId}'.`
+              : `Client authentication failed: the streaming token does not belong to workspace '${clientId}'.`,
+            401,
+          ),
         );
       }
       // Only authenticated requests count here: counting failures would let anyone who knows a
@@ -92,6 +94,15 @@ export function createBrokerTokenService(deps: {
       return { accessToken: jwt, expiresIn: deps.ttlSeconds };
     },
   };
+}
+
+function slowDown(clientId: string, wait: number): OAuthError {
+  return new OAuthError(
+    'slow_down',
+    `Too many token requests for client '${clientId}'; retry in ${wait} seconds.`,
+    429,
+    wait,
+  );
 }
 
 export type BrokerTokenService = ReturnType<typeof createBrokerTokenService>;

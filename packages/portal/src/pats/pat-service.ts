@@ -42,7 +42,10 @@ export function createPatService(deps: {
 }): PatService {
   const { store, clock, audit } = deps;
 
-  const self = (principal: Principal, action: 'profile.read' | 'profile.write'): UserPrincipal => {
+  const self = (
+    principal: Principal,
+    action: 'profile.read' | 'profile.write' | 'profile.createPat',
+  ): UserPrincipal => {
     const decision = can(principal, action);
     if (!decision.allowed || principal.kind !== 'user') {
       throw new ForbiddenError(
@@ -58,7 +61,8 @@ export function createPatService(deps: {
     },
 
     async create(principal, input, address) {
-      const user = self(principal, 'profile.write');
+      // Only a session makes PATs: a PAT's power can then never outlive its own expiry or revocation.
+      const user = self(principal, 'profile.createPat');
       const now = clock.now();
       const expiresAt = new Date(input.expiresAt);
       const problem = patNameProblem(input.name) ?? patExpiryProblem(expiresAt, now);
@@ -137,6 +141,8 @@ export function createPatService(deps: {
         throw new InvalidTokenError('Invalid personal access token: it has expired.');
       const user = await store.findUserById(pat.userId);
       if (!user) throw new InvalidTokenError('Invalid personal access token: its user no longer exists.');
+      if (user.disabledAt)
+        throw new TokenRevokedError('This personal access token belongs to a disabled user.');
       const now = clock.now();
       // Last-used is informational: at most one write a minute per token.
       if (!pat.lastUsedAt || now.getTime() - pat.lastUsedAt.getTime() > 60_000)

@@ -51,6 +51,10 @@ interface Context {
   /** A fresh workspace id the caller may be asked to act on (so destructive cases do not interfere). */
   freshWorkspace(): Promise<string>;
   victimUserId: string;
+  /** A new Viewer that a destructive row may disable or delete. */
+  freshUser(): Promise<string>;
+  /** The passwords of the session callers (the admin's is the harness's). */
+  passwords: Partial<Record<CallerName, string>>;
   /** A deployment of `ws` that the row may act on (a fresh one for destructive rows). */
   deployment(options?: { fresh?: boolean }): Promise<string>;
   /** A running rotation run of `ws`, the previous one cancelled (only one may run at a time). */
@@ -139,12 +143,34 @@ const routes: RouteCase[] = [
       url: '/profile/tokens',
       payload: { name: 'matrix', expiresAt: new Date(Date.now() + 7 * day).toISOString() },
     }),
+    // Only a session makes PATs: a PAT, even a full one, cannot mint another (issue 10).
     expect: row('ok', {
       streamingOwn: 403,
       streamingOther: 403,
+      patFull: 403,
       patNarrowedOther: 403,
       patNarrowedOwn: 403,
       patReadOnly: 403,
+    }),
+  },
+  {
+    name: 'POST /profile/password',
+    request: async (ctx, caller) => {
+      // Each session caller "changes" its password to the same one, so later rows still log in.
+      const password = ctx.passwords[caller] ?? ctx.h.adminPassword;
+      return {
+        method: 'POST',
+        url: '/profile/password',
+        payload: { currentPassword: password, newPassword: password },
+      };
+    },
+    expect: row(403, {
+      admin: 'ok',
+      manager: 'ok',
+      editor: 'ok',
+      viewer: 'ok',
+      none: 'ok',
+      wsAdmin: 'ok',
     }),
   },
   {
@@ -198,6 +224,20 @@ const routes: RouteCase[] = [
       url: `/users/${ctx.victimUserId}`,
       payload: { name: 'Renamed' },
     }),
+    expect: row(403, { admin: 'ok', patFull: 'ok' }),
+  },
+  {
+    name: 'PATCH /users/{id} (disable)',
+    request: async (ctx) => ({
+      method: 'PATCH',
+      url: `/users/${await ctx.freshUser()}`,
+      payload: { disabled: true },
+    }),
+    expect: row(403, { admin: 'ok', patFull: 'ok' }),
+  },
+  {
+    name: 'DELETE /users/{id}',
+    request: async (ctx) => ({ method: 'DELETE', url: `/users/${await ctx.freshUser()}` }),
     expect: row(403, { admin: 'ok', patFull: 'ok' }),
   },
   {
@@ -521,10 +561,19 @@ describe('permission matrix', () => {
 
     let fresh = 0;
     let sharedDeployment: string | null = null;
+    const passwords: Partial<Record<CallerName, string>> = {};
+    const sessionCaller = (name: CallerName, made: Caller & { password: string }): Caller => {
+      passwords[name] = made.password;
+      return made;
+    };
     ctx = {
       h,
       clock,
       victimUserId: victim.userId,
+      async freshUser() {
+        return (await h.userWithRole('Viewer')).userId;
+      },
+      passwords,
       async freshWorkspace() {
         const id = `doomed${++fresh}`;
         await h.createWorkspace(id);
@@ -565,11 +614,11 @@ describe('permission matrix', () => {
       },
       callers: {
         admin,
-        manager: await h.userWithRole('Manager'),
-        editor: await h.userWithRole('Editor'),
-        viewer: await h.userWithRole('Viewer'),
-        none: await h.userWithRole('None'),
-        wsAdmin: await h.userWithRole('Viewer', { [ws]: 'Admin' }),
+        manager: sessionCaller('manager', await h.userWithRole('Manager')),
+        editor: sessionCaller('editor', await h.userWithRole('Editor')),
+        viewer: sessionCaller('viewer', await h.userWithRole('Viewer')),
+        none: sessionCaller('none', await h.userWithRole('None')),
+        wsAdmin: sessionCaller('wsAdmin', await h.userWithRole('Viewer', { [ws]: 'Admin' })),
         streamingOwn: { headers: bearer(own.token2) },
         streamingOther: { headers: bearer(foreign.token1) },
         patFull: { headers: bearer(await pat({})) },
@@ -631,13 +680,15 @@ describe('permission matrix', () => {
     assert.deepEqual(await ids('wsAdmin'), [ws, other]);
   });
 
-  it('shows token values to Admin, Manager and Editor only', async () => {
+  it('shows token values to Admin, Manager and Editor only, never to a read-only PAT', async () => {
     for (const [caller, visible] of [
       ['admin', true],
       ['manager', true],
       ['editor', true],
       ['viewer', false],
-      ['patReadOnly', true],
+      // A token value grants writes: a read-only PAT does not see it (issue 10).
+      ['patReadOnly', false],
+      ['patFull', true],
     ] as const) {
       const response = await ctx.h.inject({
         method: 'GET',

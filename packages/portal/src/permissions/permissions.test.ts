@@ -85,11 +85,12 @@ describe('can', () => {
     assert.ok(can(blocked, 'profile.read').allowed);
   });
 
-  it('a read-only PAT of an Admin reads, including token values, but writes nothing', () => {
+  it('a read-only PAT of an Admin reads, but writes nothing and sees no token value (a value grants writes)', () => {
     const readOnly = user('Admin', {}, { patId: 'pat-3', workspaces: null, readOnly: true });
-    assert.ok(can(readOnly, 'streamingTokens.viewValues', 'acme').allowed);
+    assert.ok(can(readOnly, 'streamingTokens.read', 'acme').allowed);
     assert.ok(can(readOnly, 'users.read').allowed);
     for (const action of [
+      'streamingTokens.viewValues',
       'streamingTokens.rotate',
       'workspace.create',
       'users.write',
@@ -99,6 +100,19 @@ describe('can', () => {
       assert.equal(decision.allowed, false, action);
       if (!decision.allowed) assert.match(decision.reason, /read-only/);
     }
+  });
+
+  it('only a session makes credentials: no PAT, however broad, creates a PAT or changes the password', () => {
+    const full = user('Admin', {}, { patId: 'pat-5', workspaces: null, readOnly: false });
+    for (const action of ['profile.createPat', 'profile.changePassword'] as const) {
+      assert.ok(can(user('None'), action).allowed, `a session may ${action}`);
+      const decision = can(full, action);
+      assert.equal(decision.allowed, false, action);
+      if (!decision.allowed) assert.match(decision.reason, /session/);
+      assert.equal(can(streaming, action).allowed, false);
+    }
+    assert.ok(can(full, 'profile.write').allowed, 'a full PAT still revokes');
+    assert.ok(can(full, 'profile.read').allowed, 'and lists');
   });
 
   it('a PAT narrowed to an empty list reaches no workspace', () => {

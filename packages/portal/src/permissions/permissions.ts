@@ -3,13 +3,15 @@ import { atLeast, effectiveRole, type Role } from './roles.ts';
 
 /**
  * The permission matrix. Workspace actions are checked against a workspace; organisation
- * actions are not. `write: false` marks what a read-only PAT may still do.
+ * actions are not. `write: false` marks what a read-only PAT may still do. `session: true`
+ * marks what needs a browser session (a password login), not a token: making credentials.
  */
 const actions = {
   'workspace.read': { scope: 'workspace', minimum: 'Viewer', streaming: true, write: false },
   'workspace.delete': { scope: 'workspace', minimum: 'Admin', streaming: false, write: true },
   'streamingTokens.read': { scope: 'workspace', minimum: 'Viewer', streaming: false, write: false },
-  'streamingTokens.viewValues': { scope: 'workspace', minimum: 'Editor', streaming: false, write: false },
+  // A token value grants produce, consume and topic creation: seeing one is write-grade.
+  'streamingTokens.viewValues': { scope: 'workspace', minimum: 'Editor', streaming: false, write: true },
   'streamingTokens.rotate': { scope: 'workspace', minimum: 'Admin', streaming: false, write: true },
   'topics.read': { scope: 'workspace', minimum: 'Viewer', streaming: true, write: false },
   'topics.create': { scope: 'workspace', minimum: 'Editor', streaming: true, write: true },
@@ -29,9 +31,18 @@ const actions = {
   'signingKeys.rotate': { scope: 'organisation', minimum: 'Admin', streaming: false, write: true },
   'profile.read': { scope: 'self', minimum: null, streaming: false, write: false },
   'profile.write': { scope: 'self', minimum: null, streaming: false, write: true },
+  // A PAT that could mint PATs could outlive its own revocation and expiry through its children.
+  'profile.createPat': { scope: 'self', minimum: null, streaming: false, write: true, session: true },
+  'profile.changePassword': { scope: 'self', minimum: null, streaming: false, write: true, session: true },
 } as const satisfies Record<
   string,
-  { scope: 'workspace' | 'organisation' | 'self'; minimum: Role | null; streaming: boolean; write: boolean }
+  {
+    scope: 'workspace' | 'organisation' | 'self';
+    minimum: Role | null;
+    streaming: boolean;
+    write: boolean;
+    session?: boolean;
+  }
 >;
 
 export type Action = keyof typeof actions;
@@ -61,6 +72,10 @@ export function can(principal: Principal, action: Action, workspaceId: string | 
     if (workspaceId !== principal.workspaceId)
       return deny('This streaming token belongs to another workspace.');
     return allow;
+  }
+
+  if ('session' in rule && rule.session && principal.via !== 'session') {
+    return deny(`Only a browser session (a password login) can ${describe(action)}; a token cannot.`);
   }
 
   if (principal.pat?.readOnly && rule.write) {
@@ -133,7 +148,9 @@ const descriptions: Record<Action, string> = {
   'organisationAudit.read': 'read the organisation audit log',
   'signingKeys.rotate': 'rotate signing keys',
   'profile.read': 'read personal access tokens',
-  'profile.write': 'manage personal access tokens',
+  'profile.write': 'revoke personal access tokens',
+  'profile.createPat': 'create personal access tokens',
+  'profile.changePassword': 'change a password',
 };
 
 function describe(action: Action): string {

@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { userJson } from '../auth/auth-routes.ts';
 import { userBody } from '../auth/auth-schemas.ts';
-import { principalOf } from '../http/request-auth.ts';
-import { authErrors, errorBody, roleSchema } from '../http/schemas.ts';
+import { sha256Hex } from '../crypto/hashing.ts';
+import { principalOf, sessionCookieName } from '../http/request-auth.ts';
+import { authErrors, errorBody, noContent, roleSchema } from '../http/schemas.ts';
 import type { Role } from '../permissions/roles.ts';
-import type { UserService } from './user-service.ts';
+import type { UserChanges, UserService } from './user-service.ts';
+
+const userIdParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['userId'],
+  properties: { userId: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
 
 const listUsersSchema = {
   tags: ['users'],
@@ -31,20 +39,45 @@ const createUserSchema = {
 
 const updateUserSchema = {
   tags: ['users'],
-  summary: "Change a user's name or organisation-level role (organisation Admin).",
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['userId'],
-    properties: { userId: { type: 'string', minLength: 1, maxLength: 128 } },
-  },
+  summary:
+    "Change a user's name or organisation-level role, or disable / enable it (organisation Admin). Disabling ends the user's sessions and PATs at once. A demotion to None removes the user's workspace overrides unless keepWorkspaceRoles is true.",
+  params: userIdParams,
   body: {
     type: 'object',
     additionalProperties: false,
     minProperties: 1,
-    properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: roleSchema },
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      role: roleSchema,
+      disabled: { type: 'boolean' },
+      keepWorkspaceRoles: { type: 'boolean' },
+    },
   },
-  response: { 200: userBody, ...authErrors },
+  response: { 200: userBody, ...authErrors, 409: errorBody },
+} as const;
+
+const deleteUserSchema = {
+  tags: ['users'],
+  summary:
+    'Delete a user with its sessions, PATs and workspace roles (organisation Admin; not yourself, not the last Admin).',
+  params: userIdParams,
+  response: { 204: noContent, ...authErrors, 409: errorBody },
+} as const;
+
+const changePasswordSchema = {
+  tags: ['users'],
+  summary:
+    'Change your own password (a browser session only); every other session of yours ends, this one stays.',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['currentPassword', 'newPassword'],
+    properties: {
+      currentPassword: { type: 'string', minLength: 1, maxLength: 256 },
+      newPassword: { type: 'string', minLength: 1, maxLength: 256 },
+    },
+  },
+  response: { 204: noContent, ...authErrors, 429: errorBody },
 } as const;
 
 export function registerUserRoutes(app: FastifyInstance, deps: { users: UserService }): void {
@@ -61,10 +94,34 @@ export function registerUserRoutes(app: FastifyInstance, deps: { users: UserServ
       reply.status(201).send(userJson(await users.create(principalOf(request), request.body, request.ip))),
   );
 
-  app.patch<{ Params: { userId: string }; Body: { name?: string; role?: Role } }>(
+  app.patch<{ Params: { userId: string }; Body: UserChanges }>(
     '/users/:userId',
     { schema: updateUserSchema },
     async (request) =>
       userJson(await users.update(principalOf(request), request.params.userId, request.body, request.ip)),
+  );
+
+  app.delete<{ Params: { userId: string } }>(
+    '/users/:userId',
+    { schema: deleteUserSchema },
+    async (request, reply) => {
+      await users.remove(principalOf(request), request.params.userId, request.ip);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/profile/password',
+    { schema: changePasswordSchema },
+    async (request, reply) => {
+      const cookie = request.auth?.session ? request.cookies[sessionCookieName] : undefined;
+      await users.changePassword(
+        principalOf(request),
+        request.body,
+        cookie ? sha256Hex(cookie) : null,
+        request.ip,
+      );
+      return reply.status(204).send();
+    },
   );
 }

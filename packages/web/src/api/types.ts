@@ -9,6 +9,8 @@ export type User = {
   name: string;
   role: Role;
   createdAt: string;
+  /** A disabled user cannot log in; its sessions and PATs were ended. */
+  disabled?: boolean;
 };
 
 export type Session = { user: User; csrfToken: string };
@@ -108,6 +110,8 @@ export const AUDIT_ACTIONS = [
   'pat.revoke',
   'user.create',
   'user.update',
+  'user.delete',
+  'user.password_change',
   'member.set',
   'member.remove',
   'workspace.create',
