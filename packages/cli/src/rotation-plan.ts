@@ -62,7 +62,7 @@ export function describePlan(
     const fate = {
       'zero-downtime': 'they will be moved to Token 2',
       'restart-deployments': 'they will be restarted on the new Token 1',
-      'rotate-only': 'they lose access until restarted: deployments restart',
+      'rotate-only': 'they are restarted on the new Token 1 by the runner, down meanwhile, not waited for',
     }[mode];
     lines.push(
       `Deployments on Token 1 (${fate}):`,

@@ -11,7 +11,7 @@ export const tokensRotate: Command = {
   path: ['tokens', 'rotate'],
   summary: 'Rotate: deactivate Token 1, promote Token 2, generate a new Token 2 (Admin).',
   details: [
-    'Three ways: rotate only (no flag, services on Token 1 lose access); --restart-deployments (rotate,',
+    'Three ways: rotate only (no flag: outside services on Token 1 lose access; deployments are restarted); --restart-deployments (rotate,',
     'then restart the deployments that were on Token 1); --zero-downtime (move the deployments to Token 2,',
     "wait until Token 1 is quiet, then rotate). First shows the plan and the portal's verdict on Token 1,",
     'then asks on a terminal; without one (scripts, CI) it refuses unless --yes is given. It names the pair it',

@@ -25,7 +25,7 @@ function describe(choice: RotationChoice, plan: RotationPlan, quietSeconds: numb
         : 'Rotates now; no deployment runs on Token 1, so none is restarted. Outside clients still on Token 1 are refused.';
     default:
       return n > 0
-        ? `Rotates now. The ${deployments} on Token 1 and any outside client still on it are refused until they get the new token.`
+        ? `Rotates now. The ${deployments} on Token 1 are restarted with the new Token 1 as soon as the runner sees it (down meanwhile, not waited for or reported); outside clients still on Token 1 are refused.`
         : 'Rotates now. Any client still on Token 1 is refused until it gets the new token.';
   }
 }
