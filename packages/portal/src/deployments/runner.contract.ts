@@ -6,8 +6,8 @@ import type { DeploymentRecord, Store, StreamingTokenRecord } from '../storage/s
 import type { DeploymentRunner } from './runner.ts';
 
 /**
- * The one suite every runner passes (process-runner.test.ts runs it; a Kubernetes runner will
- * too): from wanted state in storage to instances and back to the observed state, with the
+ * The one suite every runner passes (process-runner.test.ts and kubernetes-runner.test.ts run
+ * it): from wanted state in storage to instances and back to the observed state, with the
  * rolling rule (a replica's new instance is ready before its old one stops).
  */
 export interface RunnerFixture {
@@ -16,6 +16,8 @@ export interface RunnerFixture {
   runner: DeploymentRunner;
   /** A command that runs until stopped. */
   forever: string[];
+  /** The image it runs in, for a runner of containers. */
+  image?: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,13 @@ export function runRunnerContract(kind: string, open: (box: SecretBox) => Promis
         deploymentId: `dep-rc${++serial}`,
         workspaceId,
         name: `svc${serial}`,
-        spec: { command: fixture.forever, workingDirectory: null, variables: {}, replicas },
+        spec: {
+          ...(fixture.image ? { image: fixture.image } : {}),
+          command: fixture.forever,
+          workingDirectory: null,
+          variables: {},
+          replicas,
+        },
         specVersion: 1,
         desiredState: 'running',
         tokenId,
