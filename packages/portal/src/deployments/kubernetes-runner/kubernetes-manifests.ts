@@ -20,9 +20,14 @@ export const annotation = {
   tokenId: 'streamgate.io/token-id',
   generation: 'streamgate.io/generation',
   specVersion: 'streamgate.io/spec-version',
-  /** On the Deployment: "<digest> <metadata.generation>" of Streamgate's last write. */
+  /** On the Deployment, written with its spec: the digest of what Streamgate wrote. */
+  digest: 'streamgate.io/digest',
+  /**
+   * On the Secret: "<digest> <metadata.generation>" after Streamgate's last write of the
+   * Deployment, and that Deployment's uid. Not on the Deployment: any change of a Deployment's
+   * annotations moves its generation, which would then never match.
+   */
   applied: 'streamgate.io/applied',
-  /** On the Secret: the digest last applied and the uid of the Deployment made for it. */
   deploymentUid: 'streamgate.io/deployment-uid',
 } as const;
 

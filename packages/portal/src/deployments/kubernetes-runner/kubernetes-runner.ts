@@ -89,15 +89,17 @@ export function createKubernetesRunner(deps: {
   };
 
   const writeSecret = async (wanted: WantedObjects, existing: V1Secret | null) => {
+    const kept = existing?.metadata?.annotations ?? {};
     const body: V1Secret = {
       ...wanted.secret,
       metadata: {
         ...wanted.secret.metadata,
         annotations: {
           ...wanted.secret.metadata?.annotations,
-          // Kept until the Deployment is written again: "deleted outside" needs the last uid.
-          ...(existing?.metadata?.annotations?.[annotation.deploymentUid]
-            ? { [annotation.deploymentUid]: existing.metadata.annotations[annotation.deploymentUid]! }
+          // The mark of the last write stays until the next one: "deleted outside" needs it.
+          ...(kept[annotation.applied] ? { [annotation.applied]: kept[annotation.applied]! } : {}),
+          ...(kept[annotation.deploymentUid]
+            ? { [annotation.deploymentUid]: kept[annotation.deploymentUid]! }
             : {}),
         },
         ...(existing ? { resourceVersion: existing.metadata?.resourceVersion } : {}),
@@ -106,72 +108,92 @@ export function createKubernetesRunner(deps: {
     return existing ? api.replaceSecret(wanted.secret.metadata!.name!, body) : api.createSecret(body);
   };
 
-  /** Writes what Streamgate wants, then marks it applied on both objects. */
-  const apply = async (wanted: WantedObjects, live: V1Deployment | null, secret: V1Secret | null) => {
-    const names = { deployment: wanted.deployment.metadata!.name!, secret: wanted.secret.metadata!.name! };
-    // The Secret first: pods of the new template must find the new token when they start.
-    await writeSecret(wanted, secret);
-    const result = live
-      ? await api.patchDeployment(names.deployment, {
-          metadata: {
-            resourceVersion: live.metadata?.resourceVersion,
-            labels: wanted.deployment.metadata?.labels,
-            annotations: wanted.deployment.metadata?.annotations,
-          },
-          spec: wanted.deployment.spec,
-        })
-      : await api.createDeployment(wanted.deployment);
-    // Annotations are metadata: writing this one does not move metadata.generation again.
-    await api.patchDeployment(names.deployment, {
-      metadata: {
-        annotations: { [annotation.applied]: appliedMark(wanted.digest, result.metadata!.generation!) },
-      },
-    });
-    await api.patchSecret(names.secret, {
+  const markApplied = (secretName: string, digest: string, written: V1Deployment) =>
+    api.patchSecret(secretName, {
       metadata: {
         annotations: {
-          [annotation.applied]: wanted.digest,
-          [annotation.deploymentUid]: result.metadata!.uid!,
+          [annotation.applied]: appliedMark(digest, written.metadata!.generation!),
+          [annotation.deploymentUid]: written.metadata!.uid!,
         },
       },
     });
-    return result;
+
+  /** Writes the Secret, then the Deployment (its digest with its spec), then marks the write on the Secret. */
+  const apply = async (wanted: WantedObjects, live: V1Deployment | null, secret: V1Secret | null) => {
+    // The Secret first: pods of the new template must find the new token when they start.
+    await writeSecret(wanted, secret);
+    const annotations = { ...wanted.deployment.metadata?.annotations, [annotation.digest]: wanted.digest };
+    const written = live
+      ? await api.patchDeployment(wanted.deployment.metadata!.name!, {
+          metadata: {
+            resourceVersion: live.metadata?.resourceVersion,
+            labels: wanted.deployment.metadata?.labels,
+            annotations,
+          },
+          spec: wanted.deployment.spec,
+        })
+      : await api.createDeployment({
+          ...wanted.deployment,
+          metadata: { ...wanted.deployment.metadata, annotations },
+        });
+    await markApplied(wanted.secret.metadata!.name!, wanted.digest, written);
+    return written;
+  };
+
+  /** Why the Deployment is left alone (changed or deleted outside Streamgate), or null after writing what is wanted. */
+  const reconcile = async (
+    deployment: DeploymentRecord,
+    wanted: WantedObjects,
+    live: V1Deployment | null,
+    secret: V1Secret | null,
+  ): Promise<{ live: V1Deployment | null; outside: string | null }> => {
+    const names = objectNames(deployment);
+    const where = `${namespace}/${names.deployment}`;
+    const mark = parseApplied(secret?.metadata?.annotations?.[annotation.applied]);
+    if (live && live.metadata?.labels?.[label.deploymentId] !== deployment.deploymentId)
+      return {
+        live,
+        outside: `a Deployment ${where} exists that Streamgate did not make for this deployment; it is left alone`,
+      };
+    if (!live) {
+      if (mark?.digest === wanted.digest && secret?.metadata?.annotations?.[annotation.deploymentUid])
+        return {
+          live,
+          outside: `the Kubernetes Deployment ${where} was deleted outside Streamgate; restart this deployment to create it again`,
+        };
+      return { live: await apply(wanted, live, secret), outside: null };
+    }
+    if (live.metadata?.annotations?.[annotation.digest] !== wanted.digest)
+      return { live: await apply(wanted, live, secret), outside: null };
+    if (!secret)
+      return {
+        live,
+        outside: `the Secret ${namespace}/${names.secret} was deleted outside Streamgate; restart this deployment to write it again`,
+      };
+    if (mark?.digest !== wanted.digest) {
+      // The Deployment was written but the mark was not (the portal stopped in between).
+      await markApplied(names.secret, wanted.digest, live);
+      return { live, outside: null };
+    }
+    if (mark.generation !== live.metadata?.generation)
+      return {
+        live,
+        outside: `the Kubernetes Deployment ${where} was changed outside Streamgate (generation ${live.metadata?.generation}, Streamgate wrote ${mark.generation}); restart this deployment to apply Streamgate's spec again`,
+      };
+    return { live, outside: null };
   };
 
   const converge = async (deployment: DeploymentRecord) => {
     const names = objectNames(deployment);
-    let [live, secret] = await Promise.all([
+    const [found, secret] = await Promise.all([
       api.readDeployment(names.deployment),
       api.readSecret(names.secret),
     ]);
     const wanted = await wantedFor(deployment);
-    let outside: string | null = null;
-    const where = `${namespace}/${names.deployment}`;
-    if (typeof wanted === 'string') {
-      outside = wanted;
-    } else if (live && live.metadata?.labels?.[label.deploymentId] !== deployment.deploymentId) {
-      outside = `a Deployment ${where} exists that Streamgate did not make for this deployment; it is left alone`;
-    } else {
-      const applied = parseApplied(live?.metadata?.annotations?.[annotation.applied]);
-      const appliedToSecret = secret?.metadata?.annotations?.[annotation.applied];
-      if (
-        !live &&
-        appliedToSecret === wanted.digest &&
-        secret?.metadata?.annotations?.[annotation.deploymentUid]
-      ) {
-        outside = `the Kubernetes Deployment ${where} was deleted outside Streamgate; restart this deployment to create it again`;
-      } else if (
-        live &&
-        applied?.digest === wanted.digest &&
-        applied.generation !== live.metadata?.generation
-      ) {
-        outside = `the Kubernetes Deployment ${where} was changed outside Streamgate (its generation is ${live.metadata?.generation}, Streamgate wrote ${applied.generation}); restart this deployment to apply Streamgate's spec again`;
-      } else if (live && applied?.digest === wanted.digest && !secret) {
-        outside = `the Secret ${namespace}/${names.secret} was deleted outside Streamgate; restart this deployment to write it again`;
-      } else if (!live || applied?.digest !== wanted.digest) {
-        live = await apply(wanted, live, secret);
-      }
-    }
+    const { live, outside } =
+      typeof wanted === 'string'
+        ? { live: found, outside: wanted }
+        : await reconcile(deployment, wanted, found, secret);
     const pods = live ? await api.listPods(selectorFor(deployment.deploymentId)) : [];
     const observed = observeDeployment({
       record: deployment,
