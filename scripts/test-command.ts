@@ -4,6 +4,7 @@ import { existsSync, globSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureKafkaJars } from '../kafka/kafka-jars.ts';
 import { ensureLegacyPythonVenv, ensurePythonVenv } from '../packages/client/test-support/python-venv.ts';
+import { ensureControlPlaneBinaries } from '../packages/portal/test-support/kubernetes/control-plane-build.ts';
 import { ensurePostgresInstalled, startPostgres } from '../packages/portal/test-support/postgres-cluster.ts';
 import { buildWebIfStale } from './web-build.ts';
 
@@ -45,6 +46,11 @@ export async function runSetup(): Promise<void> {
   ensureChromium();
   await ensurePythonVenv();
   await ensureLegacyPythonVenv();
+  done();
+  // Go builds etcd, kube-apiserver and kube-controller-manager once per version (~11 min on two
+  // idle cores, ~19 min on a busy machine), into ~/.cache/streamgate/kubernetes/; later runs find them.
+  done = step('The Kubernetes test control plane (built once from the Go module proxy, then cached)');
+  await ensureControlPlaneBinaries((line) => process.stdout.write(`   ${line}\n`));
   done();
   done = step('Building the web UI and the client library');
   await buildWebIfStale();
