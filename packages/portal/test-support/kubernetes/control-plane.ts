@@ -45,7 +45,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const killAll = () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
+  // A test file stopped by the runner (timeout, Ctrl-C) must not leave an apiserver behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.once('exit', killAll);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   const stop = async () => {
     // A graceful apiserver shutdown takes seconds; nothing here needs to survive.
     await Promise.all(
@@ -59,6 +66,8 @@ export async function startControlPlane(): Promise<ControlPlane> {
       ),
     );
     process.removeListener('exit', killAll);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
