@@ -450,12 +450,12 @@ function runCrashSuite(openEngine: () => Promise<CrashEngine>, name: string) {
       timeout: 60_000,
     }, async () => {
       const ignored = () => logOf(stubborn).split('ignoring SIGTERM').length;
-      const before = ignored();
+      const sigtermsBefore = ignored();
       const restarted = await api('POST', `/workspaces/${ws}/deployments/${stubborn}/restart`);
       assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
       // The replacement is ready and the old instance got its SIGTERM: kill within the grace period.
-      for (let waited = 0; ignored() === before && waited < 15_000; waited += 20) await sleep(20);
-      assert.ok(ignored() > before, 'the old instance never got its SIGTERM');
+      for (let waited = 0; ignored() === sigtermsBefore && waited < 15_000; waited += 20) await sleep(20);
+      assert.ok(ignored() > sigtermsBefore, 'the old instance never got its SIGTERM');
       await sleep(100);
       await portal!.kill();
       const store = engine.openStore();
