@@ -16,6 +16,7 @@ import { registerAuthentication } from './http/request-auth.ts';
 import { registerSigningKeyRoutes } from './keys/signing-key-routes.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
 import { registerPatRoutes } from './pats/pat-routes.ts';
+import { maxPatLifetimeMs } from './pats/pat-rules.ts';
 import type { Portal } from './portal.ts';
 import { registerRotationRunRoutes } from './rotation-runs/rotation-run-routes.ts';
 import { registerStreamingTokenRoutes } from './tokens/streaming-token-routes.ts';
@@ -39,6 +40,11 @@ function isLoggerInstance(logger: BuildAppOptions['logger']): logger is FastifyB
   );
 }
 
+/** A hop count as Fastify applies it (its types take no number): trust the nearest `hops` proxies. */
+function trustProxyOption(trust: false | string[] | number) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 /** The HTTP face of a portal: plugins and routes, registered explicitly, one error handler. */
 export async function buildApp(portal: Portal, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,7 +52,7 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
       ? { loggerInstance: options.logger }
       : { logger: options.logger ?? false }),
     bodyLimit: bodyLimitBytes,
-    trustProxy: portal.config.trustProxy,
+    trustProxy: trustProxyOption(portal.config.trustProxy),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // No type coercion: `{"workspaceId": 42}` is a client's mistake, not the workspace "42".
@@ -138,7 +144,12 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     registerJwksRoutes(api, { brokerKeys: portal.brokerKeys });
     registerSigningKeyRoutes(api, {
       rings: { pat: portal.patKeys, broker: portal.brokerKeys },
+      longestLifetimeSeconds: {
+        pat: maxPatLifetimeMs / 1000,
+        broker: portal.config.brokerJwtTtlSeconds,
+      },
       audit: portal.audit,
+      now: () => portal.clock.now(),
     });
     // Form bodies are the token endpoint's alone (RFC 6749); every other route takes JSON.
     await api.register(async (oauth) => {

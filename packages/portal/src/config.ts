@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Everything the portal reads from its environment, parsed and checked once at start-up. */
@@ -31,7 +32,11 @@ export interface PortalConfig {
   brokerAudience: string;
   /** Token endpoint requests per client id (workspace) per minute, per instance. */
   tokenRequestsPerMinute: number;
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For to believe (the client address keys the rate limits): nobody (false),
+   * these proxy addresses or CIDRs, or this many proxy hops in front of the portal.
+   */
+  trustProxy: false | string[] | number;
   logLevel: string;
   /**
    * Who runs deployments: 'process' (child processes of this portal), 'kubernetes' (Deployments
@@ -132,7 +137,7 @@ export function loadConfig(
       1,
       10_000_000,
     ),
-    trustProxy: env.STREAMGATE_TRUST_PROXY === 'true',
+    trustProxy: trustProxyFrom(env.STREAMGATE_TRUST_PROXY),
     logLevel: env.STREAMGATE_LOG_LEVEL || 'info',
     runner: runnerFrom(env.STREAMGATE_RUNNER),
     kubernetes: {
@@ -161,6 +166,36 @@ export function loadConfig(
       ),
     },
   };
+}
+
+/** Fastify's `trustProxy`, but never "everyone": a forged X-Forwarded-For must not pick the address. */
+export function trustProxyFrom(raw: string | undefined): false | string[] | number {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') {
+    throw new ConfigError(
+      "STREAMGATE_TRUST_PROXY=true would believe X-Forwarded-For from anyone (so anyone could pick the address the rate limits see): give your proxies' addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16) or the number of proxy hops (e.g. 1)",
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10)
+      throw new ConfigError(`STREAMGATE_TRUST_PROXY as a hop count must be from 1 to 10, got '${raw}'`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const version = isIP(address ?? '');
+    const prefixOk =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
+    if (version === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError(
+        `STREAMGATE_TRUST_PROXY must be 'false', proxy addresses or CIDRs separated by commas, or a hop count; '${entry}' is none of these`,
+      );
+    }
+  }
+  return entries;
 }
 
 function runnerFrom(raw: string | undefined): 'process' | 'kubernetes' | null {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createAuditReader } from './audit/audit-reader.ts';
@@ -20,6 +20,7 @@ import { createDeploymentService } from './deployments/deployment-service.ts';
 import { kubernetesRunnerFromConfig } from './deployments/kubernetes-runner/kubernetes-runner-from-config.ts';
 import { createProcessRunner } from './deployments/process-runner/process-runner.ts';
 import type { DeploymentRunner } from './deployments/runner.ts';
+import { checkDataDirModes } from './ops/data-dir-modes.ts';
 import { createMetrics } from './ops/metrics.ts';
 import type { ReadinessCheck } from './ops/ops-routes.ts';
 import { createPatService } from './pats/pat-service.ts';
@@ -41,8 +42,11 @@ export const patIssuer = 'streamgate';
 
 export function openStore(config: PortalConfig): Store {
   if (config.databaseUrl) return createPostgresStore(config.databaseUrl);
-  mkdirSync(config.dataDir, { recursive: true });
-  return createSqliteStore(join(config.dataDir, 'portal.db'));
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const path = join(config.dataDir, 'portal.db');
+  // Created 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+  if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600, flag: 'wx' });
+  return createSqliteStore(path);
 }
 
 /** The composition root of everything but HTTP: config → storage → services. */
@@ -62,6 +66,12 @@ export async function createPortal(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background task failed');
+  for (const exposed of checkDataDirModes(config.dataDir)) {
+    logger.warn(
+      exposed,
+      `SECURITY: ${exposed.path} was readable by other users (mode ${exposed.mode}); it is 0600 now. Whoever could read it may have copied it.`,
+    );
+  }
   const store = options.store ?? openStore(config);
   await store.migrate();
   const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));

@@ -77,10 +77,18 @@ export function createJwtChecker(deps: {
     }
     if (typeof kid !== 'string')
       throw new JwtError('unknown-key', 'The token was signed by a key this portal does not know.');
+    // Asked every time (from memory, refreshed every few seconds): a retired key's verifier and
+    // its cache of verified tokens are dropped, not consulted.
+    const key = await deps.ring.byKid(kid);
+    if (!key) {
+      verifiers.delete(kid);
+      throw new JwtError(
+        'unknown-key',
+        'The token was signed by a key this portal does not know or has retired.',
+      );
+    }
     const cached = verifiers.get(kid);
     if (cached) return cached;
-    const key = await deps.ring.byKid(kid);
-    if (!key) throw new JwtError('unknown-key', 'The token was signed by a key this portal does not know.');
     const verifier = createVerifier({
       key: key.publicKeyPem,
       algorithms: ['ES256'],

@@ -14,18 +14,26 @@ export interface SigningKey {
 /**
  * ES256 signing keys, persisted (private keys sealed) so that a restart or another instance
  * keeps the same `kid`: tokens minted before keep validating. Rotation adds a key; the newest
- * active key signs; retired keys stay published until what they signed has expired.
+ * key without a retirement date signs. A rotation can also retire the previous keys at a given
+ * time (after the longest lifetime of what they signed, or at once for a leaked key): from then
+ * on a key is neither published nor trusted.
  */
 export interface SigningKeyRing {
   /** The key that signs now; created on first use when the database has none. */
   current(): Promise<SigningKey>;
-  /** Any known key by kid (retired ones included), read from storage on a miss. */
+  /** A key that still verifies, by kid; null when unknown or retired. */
   byKid(kid: string): Promise<SigningKey | null>;
-  /** Public keys to publish (JWKS). */
+  /** Public keys to publish (JWKS): the keys not retired. */
   publicJwks(): Promise<Record<string, string>[]>;
-  /** Adds a fresh key that signs from now on; the previous keys stay valid. */
-  rotate(): Promise<SigningKey>;
+  /**
+   * Adds a fresh key that signs from now on. With `retirePreviousAt`, every other key stops
+   * verifying at that time (or earlier, if it was already due); else they stay valid.
+   */
+  rotate(options?: { retirePreviousAt?: Date }): Promise<{ key: SigningKey; retiring: SigningKeyRecord[] }>;
 }
+
+// Another instance may retire a key: what this one knows of retirements is at most this old.
+const retirementRecheckMs = 5_000;
 
 export function createSigningKeyRing(deps: {
   store: Store;
@@ -78,6 +86,19 @@ export function createSigningKeyRing(deps: {
     return active[0] ? open(active[0]) : null;
   };
 
+  let known: SigningKeyRecord[] = [];
+  let knownAt = Number.NEGATIVE_INFINITY;
+  const reload = async () => {
+    known = await store.listSigningKeys(purpose);
+    knownAt = clock.now().getTime();
+  };
+  const live = (record: SigningKeyRecord) =>
+    record.retiredAt === null || record.retiredAt.getTime() > clock.now().getTime();
+  const forget = (kid: string) => {
+    cache.delete(kid);
+    if (signer?.kid === kid) signer = null;
+  };
+
   return {
     async current() {
       const now = clock.now().getTime();
@@ -88,20 +109,39 @@ export function createSigningKeyRing(deps: {
       return signer;
     },
     async byKid(kid) {
-      const cached = cache.get(kid);
-      if (cached) return cached;
-      const record = (await store.listSigningKeys(purpose)).find((candidate) => candidate.kid === kid);
-      return record ? open(record) : null;
+      let record = known.find((candidate) => candidate.kid === kid);
+      if (!record || clock.now().getTime() - knownAt > retirementRecheckMs) {
+        await reload();
+        record = known.find((candidate) => candidate.kid === kid);
+      }
+      if (!record) return null;
+      if (!live(record)) {
+        forget(kid);
+        return null;
+      }
+      return open(record);
     },
     async publicJwks() {
-      return (await store.listSigningKeys(purpose)).map(
-        (record) => JSON.parse(record.publicJwk) as Record<string, string>,
-      );
+      await reload();
+      return known.filter(live).map((record) => JSON.parse(record.publicJwk) as Record<string, string>);
     },
-    async rotate() {
-      signer = await create();
+    async rotate(options = {}) {
+      const key = await create();
+      signer = key;
       signerCheckedAt = clock.now().getTime();
-      return signer;
+      const at = options.retirePreviousAt;
+      if (at) {
+        for (const record of await store.listSigningKeys(purpose)) {
+          if (record.kid !== key.kid) await store.retireSigningKey(record.kid, at);
+        }
+      }
+      await reload();
+      const from = clock.now().getTime();
+      const retiring = known.filter(
+        (record) => record.kid !== key.kid && record.retiredAt !== null && record.retiredAt.getTime() >= from,
+      );
+      for (const record of known) if (!live(record)) forget(record.kid);
+      return { key, retiring };
     },
   };
 }

@@ -11,8 +11,11 @@ declare module 'fastify' {
     auth: Authenticated | null;
   }
   interface FastifyContextConfig {
-    /** 'none': the route authenticates by itself or not at all. Default: required. */
-    auth?: 'required' | 'none';
+    /**
+     * 'none': the route authenticates by itself or not at all; 'optional': a caller who presents
+     * valid credentials is known, anyone else is anonymous (never refused). Default: required.
+     */
+    auth?: 'required' | 'optional' | 'none';
   }
 }
 
@@ -29,17 +32,28 @@ export function clientOf(request: FastifyRequest): ClientInfo {
 export function registerAuthentication(app: FastifyInstance, authenticate: Authenticate): void {
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request) => {
-    if (request.routeOptions.config.auth === 'none') return;
-    const { method, headers } = request; // Node gives the method upper-case
-    request.auth = await authenticate({
-      authorization: headers.authorization,
-      sessionCookie: request.cookies[sessionCookieName],
-      csrfHeader: typeof headers['x-csrf-token'] === 'string' ? headers['x-csrf-token'] : undefined,
-      unsafeMethod: method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
-      client: clientOf(request),
-      connection: request.raw.socket,
-    });
+    const mode = request.routeOptions.config.auth ?? 'required';
+    if (mode === 'none') return;
+    if (mode === 'optional') {
+      const { headers } = request;
+      if (headers.authorization === undefined && request.cookies[sessionCookieName] === undefined) return;
+      request.auth = await authenticate(credentialsOf(request)).catch(() => null);
+      return;
+    }
+    request.auth = await authenticate(credentialsOf(request));
   });
+}
+
+function credentialsOf(request: FastifyRequest) {
+  const { method, headers } = request; // Node gives the method upper-case
+  return {
+    authorization: headers.authorization,
+    sessionCookie: request.cookies[sessionCookieName],
+    csrfHeader: typeof headers['x-csrf-token'] === 'string' ? headers['x-csrf-token'] : undefined,
+    unsafeMethod: method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
+    client: clientOf(request),
+    connection: request.raw.socket,
+  };
 }
 
 export function principalOf(request: FastifyRequest): Principal {

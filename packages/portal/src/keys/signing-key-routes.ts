@@ -1,30 +1,45 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { SigningKeyRing } from '../crypto/signing-keys.ts';
-import { ForbiddenError } from '../errors.ts';
+import { BadRequestError, ForbiddenError } from '../errors.ts';
 import { principalOf } from '../http/request-auth.ts';
-import { authErrors } from '../http/schemas.ts';
+import { authErrors, dateTime } from '../http/schemas.ts';
 import { can } from '../permissions/permissions.ts';
+
+type Purpose = 'pat' | 'broker';
 
 const rotateSchema = {
   tags: ['signing keys'],
   summary:
-    'Add a new signing key for PATs or broker JWTs; it signs from now on, and the older keys keep verifying what they signed (organisation Admin).',
+    'Add a new signing key for PATs or broker JWTs; it signs from now on. With retirePrevious, the older keys stop verifying (and leave the JWKS) after graceSeconds, by default the longest lifetime of what they signed (organisation Admin).',
   body: {
     type: 'object',
     additionalProperties: false,
     required: ['purpose'],
-    properties: { purpose: { type: 'string', enum: ['pat', 'broker'] } },
+    properties: {
+      purpose: { type: 'string', enum: ['pat', 'broker'] },
+      retirePrevious: { type: 'boolean' },
+      graceSeconds: { type: 'integer', minimum: 0 },
+    },
   },
   response: {
     200: {
       type: 'object',
       additionalProperties: false,
-      required: ['purpose', 'kid', 'publishedKids'],
+      required: ['purpose', 'kid', 'publishedKids', 'retiring'],
       properties: {
         purpose: { type: 'string' },
         kid: { type: 'string' },
         publishedKids: { type: 'array', items: { type: 'string' } },
+        retiring: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kid', 'retiresAt'],
+            properties: { kid: { type: 'string' }, retiresAt: dateTime },
+          },
+        },
       },
     },
     ...authErrors,
@@ -33,29 +48,49 @@ const rotateSchema = {
 
 export function registerSigningKeyRoutes(
   app: FastifyInstance,
-  deps: { rings: { pat: SigningKeyRing; broker: SigningKeyRing }; audit: AuditLog },
+  deps: {
+    rings: Record<Purpose, SigningKeyRing>;
+    /** The longest lifetime of what each ring signs: a PAT's maximum, the broker JWT TTL. */
+    longestLifetimeSeconds: Record<Purpose, number>;
+    audit: AuditLog;
+    now: () => Date;
+  },
 ): void {
-  app.post<{ Body: { purpose: 'pat' | 'broker' } }>(
+  app.post<{ Body: { purpose: Purpose; retirePrevious?: boolean; graceSeconds?: number } }>(
     '/signing-keys/rotate',
     { schema: rotateSchema },
     async (request) => {
       const principal = principalOf(request);
       const decision = can(principal, 'signingKeys.rotate');
       if (!decision.allowed) throw new ForbiddenError(decision.reason);
-      const { purpose } = request.body;
+      const { purpose, retirePrevious = false, graceSeconds } = request.body;
+      const longest = deps.longestLifetimeSeconds[purpose];
+      if (graceSeconds !== undefined && !retirePrevious)
+        throw new BadRequestError('graceSeconds goes with "retirePrevious": true.');
+      if (graceSeconds !== undefined && graceSeconds > longest)
+        throw new BadRequestError(
+          `graceSeconds is at most ${longest} for ${purpose} keys (the longest lifetime of what they sign); by then nothing they signed is valid anyway.`,
+        );
+      const retireAt = retirePrevious
+        ? new Date(deps.now().getTime() + (graceSeconds ?? longest) * 1000)
+        : undefined;
       const ring = deps.rings[purpose];
-      const key = await ring.rotate();
+      const { key, retiring } = await ring.rotate(retireAt ? { retirePreviousAt: retireAt } : {});
       await deps.audit.record({
         actor: { kind: 'principal', principal },
         action: 'signing_key.rotate',
         target: key.kid,
-        details: { purpose },
+        details: {
+          purpose,
+          ...(retireAt ? { retirePreviousAt: retireAt.toISOString() } : {}),
+        },
         address: request.ip,
       });
       return {
         purpose,
         kid: key.kid,
         publishedKids: (await ring.publicJwks()).map((jwk) => String(jwk.kid)),
+        retiring: retiring.map((record) => ({ kid: record.kid, retiresAt: record.retiredAt! })),
       };
     },
   );

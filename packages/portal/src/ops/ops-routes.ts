@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../http/schemas.ts';
+import { can } from '../permissions/permissions.ts';
 import type { Store } from '../storage/storage.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -50,12 +51,15 @@ export function registerOpsRoutes(
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers (and how the broker is doing).',
+        summary:
+          'Readiness: the database answers (and how the broker is doing). The checks carry their details (error text) for organisation Admins only.',
         response: { 200: statusBody, 503: statusBody },
       },
-      config: { auth: 'none' },
+      config: { auth: 'optional' },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      // Error text names hosts, users and versions: for an organisation Admin, not for anyone.
+      const details = request.auth ? can(request.auth.principal, 'operations.readDetails').allowed : false;
       const all: ReadinessCheck[] = [
         {
           name: 'database',
@@ -78,6 +82,7 @@ export function registerOpsRoutes(
           if (item.critical) ready = false;
         }
       }
+      if (!details) for (const name of Object.keys(checks)) checks[name] = { ok: checks[name]!.ok };
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
     },
   );

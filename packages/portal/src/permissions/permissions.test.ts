@@ -153,6 +153,7 @@ function scopeOf(action: (typeof allActions)[number]): string {
       'users.write',
       'organisationAudit.read',
       'signingKeys.rotate',
+      'operations.readDetails',
     ].includes(action)
   )
     return 'organisation';

@@ -29,6 +29,7 @@ const actions = {
   'users.write': { scope: 'organisation', minimum: 'Admin', streaming: false, write: true },
   'organisationAudit.read': { scope: 'organisation', minimum: 'Admin', streaming: false, write: false },
   'signingKeys.rotate': { scope: 'organisation', minimum: 'Admin', streaming: false, write: true },
+  'operations.readDetails': { scope: 'organisation', minimum: 'Admin', streaming: false, write: false },
   'profile.read': { scope: 'self', minimum: null, streaming: false, write: false },
   'profile.write': { scope: 'self', minimum: null, streaming: false, write: true },
   // A PAT that could mint PATs could outlive its own revocation and expiry through its children.
@@ -147,6 +148,7 @@ const descriptions: Record<Action, string> = {
   'users.write': 'manage users',
   'organisationAudit.read': 'read the organisation audit log',
   'signingKeys.rotate': 'rotate signing keys',
+  'operations.readDetails': 'read the details of the readiness checks',
   'profile.read': 'read personal access tokens',
   'profile.write': 'revoke personal access tokens',
   'profile.createPat': 'create personal access tokens',
