@@ -82,4 +82,29 @@ describe('signing key rotation', () => {
     });
     assert.equal(audit.json().entries.length, 2);
   });
+
+  it('refuses a grace period beyond what the key signed, or one without retirement, and changes nothing', async () => {
+    const admin = await h.admin();
+    const kids = async () =>
+      (await h.inject({ method: 'GET', url: '/.well-known/jwks.json' }))
+        .json()
+        .keys.map((k: { kid: string }) => k.kid);
+    const before = await kids();
+    for (const payload of [
+      { purpose: 'broker', retirePrevious: true, graceSeconds: h.portal.config.brokerJwtTtlSeconds + 1 },
+      { purpose: 'broker', graceSeconds: 0 },
+      { purpose: 'broker', retirePrevious: true, graceSeconds: -1 },
+      { purpose: 'broker', retirePrevious: 'yes' },
+    ]) {
+      const answer = await h.inject({
+        method: 'POST',
+        url: '/signing-keys/rotate',
+        headers: admin.headers,
+        payload,
+      });
+      assert.equal(answer.statusCode, 400, JSON.stringify(payload));
+      assert.equal(answer.json().code, 'PORTAL_BAD_REQUEST');
+    }
+    assert.deepEqual(await kids(), before);
+  });
 });

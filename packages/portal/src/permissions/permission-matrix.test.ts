@@ -315,6 +315,13 @@ const routes: RouteCase[] = [
     expect: row(401, { admin: 'ok', manager: 'ok', editor: 'ok', viewer: 'ok', none: 'ok', wsAdmin: 'ok' }),
   },
   {
+    // Authentication is optional: anyone gets the status, only an organisation Admin the details
+    // (security/operations.security.test.ts); bad credentials are answered as anonymous.
+    name: 'GET /readyz',
+    request: async () => ({ method: 'GET', url: '/readyz' }),
+    expect: Object.fromEntries(callers.map((caller) => [caller, 'ok'])) as Record<CallerName, Expect>,
+  },
+  {
     name: 'GET /auth/token/details',
     request: async () => ({ method: 'GET', url: '/auth/token/details' }),
     expect: row('ok', {}),
