@@ -1,10 +1,10 @@
 // The legacy QuixStreamingClient (PyPI quixstreams 0.5.7: a C# core with librdkafka 1.9.2, which
 // speaks SASL PLAIN but not OAUTHBEARER) against the real portal and broker, configured only with
 // Quix__Sdk__Token and Quix__Portal__Api: it finds its PLAIN login in the workspace object, and
-// what it writes is read by another legacy client and by @streamgate/client; a rotation cuts
-// Token 1 off while Token 2 carries on; STREAMGATE_KAFKA_PLAIN=off makes it fail with a reason.
-// (The other direction needs @streamgate/client to write the headerless framing that 0.5.7
-// reads: it writes __Q_ headers, which 0.5.7 takes for raw messages.)
+// what it writes is read by another legacy client and by @streamgate/client; it reads what
+// @streamgate/client writes with framing: 'headerless' (the default __Q_ headers are raw messages
+// to it); a rotation cuts Token 1 off while Token 2 carries on; STREAMGATE_KAFKA_PLAIN=off makes it
+// fail with a reason.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,6 +102,74 @@ describe('the legacy QuixStreamingClient (quixstreams 0.5.7) over PLAIN', { time
     assert.deepEqual({ ...row.tags }, { car: 'car-7' });
     assert.deepEqual(events, ['car-7:pit=in']);
     assert.equal(name, 'Legacy car-7');
+  });
+
+  it("reads a stream that @streamgate/client wrote with framing: 'headerless'", async () => {
+    const producer = await tsClient(pair.token1).getTopicProducer('legacy-in', { framing: 'headerless' });
+    const stream = producer.createStream('ts-car');
+    // Non-ASCII text: the envelope's S and E are byte offsets, which the C# reader slices by.
+    stream.properties.name = 'Zürich → 東京 🏎';
+    stream.properties.metadata.set('source', '@streamgate/client');
+    for (let i = 0; i < 12; i++) {
+      const row = stream.timeseries.buffer
+        .addTimestampNanoseconds(1700000000000000007n + BigInt(i))
+        .addValue('speed', i * 1.25)
+        .addTag('car', 'ts-car')
+        .addTag('lap', String(i % 3));
+      if (i !== 4) row.addValue('gear', i === 5 ? 'Rückwärts' : `g${i}`);
+      row.publish();
+    }
+    stream.events
+      .addTimestampNanoseconds(1700000000000000500n)
+      .addValue('pit', 'in')
+      .addTag('lap', '2')
+      .publish();
+    await stream.close();
+    await producer.close();
+
+    const read = await runLegacy(
+      ['consume', 'legacy-in', 'legacy-in-readers', '1', '120'],
+      envOf(pair.token2),
+    );
+    assert.deepEqual(ofKind(read, 'done'), [{ kind: 'done', closed: 1 }]);
+    assert.deepEqual(ofKind(read, 'closed'), [{ kind: 'closed', stream: 'ts-car' }]);
+    const rows = ofKind(read, 'row');
+    assert.equal(rows.length, 12);
+    assert.deepEqual(rows[5], {
+      kind: 'row',
+      stream: 'ts-car',
+      timestamp: '1700000000000000012',
+      values: { speed: 6.25, gear: 'Rückwärts' },
+      tags: { car: 'ts-car', lap: '2' },
+    });
+    assert.deepEqual(rows[4], {
+      kind: 'row',
+      stream: 'ts-car',
+      timestamp: '1700000000000000011',
+      values: { speed: 5, gear: null }, // a null in the column: 0.5.7 lists the parameter, valueless
+      tags: { car: 'ts-car', lap: '1' },
+    });
+    assert.deepEqual(
+      rows.map((r) => r.timestamp),
+      Array.from({ length: 12 }, (_, i) => String(1700000000000000007n + BigInt(i))),
+    );
+    // Exactly one event, the real one: a message 0.5.7 could not read would arrive as a raw event.
+    assert.deepEqual(ofKind(read, 'event'), [
+      {
+        kind: 'event',
+        stream: 'ts-car',
+        id: 'pit',
+        value: 'in',
+        timestamp: '1700000000000000500',
+        tags: { lap: '2' },
+      },
+    ]);
+    assert.deepEqual(ofKind(read, 'properties').at(-1), {
+      kind: 'properties',
+      stream: 'ts-car',
+      name: 'Zürich → 東京 🏎',
+      metadata: { source: '@streamgate/client' },
+    });
   });
 
   it('refuses Token 1 at the broker after a rotation while a Token 2 producer carries on with zero errors', async () => {

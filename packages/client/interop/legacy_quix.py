@@ -58,7 +58,7 @@ def consume(topic, group, streams, timeout_s):
                 emit(kind="row", stream=s.stream_id, timestamp=str(row.timestamp_nanoseconds), values=values, tags=dict(row.tags))
 
         def on_event(s, event):
-            emit(kind="event", stream=s.stream_id, id=event.id, value=event.value, timestamp=str(event.timestamp_nanoseconds))
+            emit(kind="event", stream=s.stream_id, id=event.id, value=event.value, timestamp=str(event.timestamp_nanoseconds), tags=dict(event.tags))
 
         def on_properties(s):
             emit(kind="properties", stream=s.stream_id, name=s.properties.name, metadata=dict(s.properties.metadata))

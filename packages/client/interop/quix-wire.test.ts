@@ -1,6 +1,6 @@
 // Byte-level compatibility with the official Python quixstreams package: what this client writes
 // goes through quixstreams' QuixDeserializer, and what QuixTimeseriesSerializer /
-// QuixEventsSerializer write goes through this client's reader.
+// QuixEventsSerializer write goes through this client's reader, in both framings.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { decodeEventBody, encodeEvent, encodeEvents } from '../src/wire/event-data.ts';
@@ -86,6 +86,35 @@ describe('wire compatibility with quixstreams (bytes)', { timeout: 900_000 }, ()
       out.slice(3).map((o) => o.ignored),
       [true, true, true, true],
     );
+  });
+
+  it("quixstreams reads the headerless framing this client writes with framing: 'headerless'", async () => {
+    const data = new TimeseriesData();
+    data
+      .addTimestampNanoseconds(1700000000123456789n)
+      .addValue('speed', 2.5)
+      .addValue('gear', 'Rückwärts')
+      .addTag('track', 'monza');
+    const event = { id: 'pit', value: 'in', timestamp: 1700000000300000001n, tags: { lap: '1' } };
+    const messages = [
+      encodeQuixMessage('car-1', 'TimeseriesData', encodeTimeseriesRows(data.rows), 'headerless'),
+      encodeQuixMessage('car-1', 'EventData', encodeEvent(event), 'headerless'),
+      encodeQuixMessage('car-1', 'StreamEnd', encodeStreamEnd('Closed'), 'headerless'),
+    ];
+    const out = (
+      await runPython('quix_wire.py', ['deserialize'], { input: messages.map(toRequest).join('\n') })
+    )
+      .trim()
+      .split('\n')
+      .map((line) => parseJson(line) as { rows?: Record<string, unknown>[]; ignored?: boolean });
+
+    assert.deepEqual(out[0]!.rows, [
+      { speed: 2.5, gear: 'Rückwärts', Tags: { track: 'monza' }, Timestamp: 1700000000123456789n },
+    ]);
+    assert.deepEqual(out[1]!.rows, [
+      { Timestamp: 1700000000300000001n, Id: 'pit', Value: 'in', Tags: { lap: '1' } },
+    ]);
+    assert.equal(out[2]!.ignored, true);
   });
 
   it('this client reads what quixstreams writes, with and without the legacy framing', async () => {

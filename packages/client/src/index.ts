@@ -29,6 +29,7 @@ export {
 export type { RetryPolicy } from './retry.ts';
 export { version } from './version.ts';
 export type { EventData } from './wire/event-data.ts';
+export type { Framing } from './wire/quix-format.ts';
 export type {
   EventDefinition,
   EventLevel,

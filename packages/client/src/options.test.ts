@@ -90,4 +90,16 @@ describe('client configuration', () => {
       TypeError,
     );
   });
+
+  it('frames messages with headers unless told otherwise, and refuses a misspelt framing', () => {
+    assert.equal(resolveClientConfig(token, { portalApi: 'http://p' }).framing, 'headers');
+    assert.equal(
+      resolveClientConfig(token, { portalApi: 'http://p', framing: 'headerless' }).framing,
+      'headerless',
+    );
+    assert.throws(
+      () => resolveClientConfig(token, { portalApi: 'http://p', framing: 'legacy' as 'headers' }),
+      (e: Error) => e instanceof TypeError && /'headers', 'headerless'.*"legacy"/.test(e.message),
+    );
+  });
 });

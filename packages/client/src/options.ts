@@ -1,6 +1,7 @@
 // Options of QuixStreamingClient and how arguments and environment variables resolve into them.
 import { ConfigurationError, MalformedTokenError } from './errors.ts';
 import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry.ts';
+import { type Framing, framings } from './wire/quix-format.ts';
 
 export const envNames = {
   token: 'Quix__Sdk__Token',
@@ -39,6 +40,11 @@ export interface QuixStreamingClientOptions {
   deploymentId?: string;
   /** Fraction of a broker JWT's lifetime after which it is renewed (default 0.8). */
   tokenRefreshRatio?: number;
+  /**
+   * How topic producers frame Quix messages unless `getTopicProducer` says otherwise: `'headers'`
+   * (default; what quixstreams 2.x/3.x write) or `'headerless'` (what quixstreams 0.5.x reads).
+   */
+  framing?: Framing;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -55,6 +61,7 @@ export interface ResolvedClientConfig {
   clientId: string;
   deploymentId: string | null;
   tokenRefreshRatio: number;
+  framing: Framing;
   defaultConsumerGroup: string | null;
 }
 
@@ -108,6 +115,17 @@ function normalisePortalUrl(raw: string, source: string): string {
     throw new ConfigurationError(`${source} must not carry a query or fragment`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** The framing option, checked: a misspelt value must not silently fall back to the default. */
+export function checkFraming(name: string, value: Framing | undefined, fallback: Framing): Framing {
+  if (value === undefined) return fallback;
+  if (!(framings as readonly unknown[]).includes(value)) {
+    throw new TypeError(
+      `${name} must be one of ${framings.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -170,6 +188,7 @@ export function resolveClientConfig(
     clientId: options.clientId ?? 'streamgate-client',
     deploymentId: nonEmpty(options.deploymentId) ?? nonEmpty(env[envNames.deploymentId]) ?? null,
     tokenRefreshRatio: ratio,
+    framing: checkFraming('framing', options.framing, 'headers'),
     defaultConsumerGroup: nonEmpty(env[envNames.consumerGroup]) ?? null,
   };
 }

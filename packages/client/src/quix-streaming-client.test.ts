@@ -82,6 +82,17 @@ describe('QuixStreamingClient construction and workspace', () => {
     await client.close();
   });
 
+  it('refuses a misspelt producer framing before asking the Portal anything', async () => {
+    const client = new QuixStreamingClient(token, { portalApi: peer.url, env: {} });
+    const asked = peer.requests.length;
+    await assert.rejects(
+      client.getTopicProducer('orders', { framing: 'Headerless' as 'headerless' }),
+      (e: Error) => e instanceof TypeError && /options\.framing must be one of/.test(e.message),
+    );
+    assert.equal(peer.requests.length, asked);
+    await client.close();
+  });
+
   it('refuses work after close()', async () => {
     const client = new QuixStreamingClient(token, { portalApi: peer.url, env: {} });
     await client.close();

@@ -18,6 +18,7 @@ import { type AutoOffsetReset, ConsumeLoop, type KafkaMessage } from './kafka/co
 import { SendQueue } from './kafka/send-queue.ts';
 import { anonymousGroup, checkGroupName, withWorkspacePrefix } from './naming.ts';
 import {
+  checkFraming,
   envNames,
   type QuixStreamingClientOptions,
   type ResolvedClientConfig,
@@ -30,6 +31,7 @@ import type { StreamProducerOptions } from './producer/stream-producer.ts';
 import { TopicProducer } from './producer/topic-producer.ts';
 import { registerClient, unregisterClient } from './registry.ts';
 import { resolveTopic } from './topics.ts';
+import type { Framing } from './wire/quix-format.ts';
 
 export interface TopicConsumerOptions {
   /** Where a group without committed offsets starts: 'latest' (default) or 'earliest'. */
@@ -42,7 +44,15 @@ export interface TopicConsumerOptions {
   commitEvery?: number;
 }
 
-export interface TopicProducerOptions extends StreamProducerOptions {}
+export interface TopicProducerOptions extends StreamProducerOptions {
+  /**
+   * How this producer frames its messages: `'headers'` (`__Q_ModelKey`/`__Q_CodecId` Kafka
+   * headers, what quixstreams 2.x/3.x write) or `'headerless'` (the JSON envelope
+   * `{"C","K","V","S","E"}`, the only framing the legacy QuixStreamingClient of quixstreams 0.5.x
+   * reads). quixstreams 3.x and this client read both. Default: the client's `framing` option.
+   */
+  framing?: Framing;
+}
 
 interface Connected {
   workspaceId: string;
@@ -108,6 +118,8 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
   }
 
   async getTopicProducer(topicNameOrId: string, options: TopicProducerOptions = {}): Promise<TopicProducer> {
+    const { framing: framingOption, ...streamOptions } = options;
+    const framing = checkFraming('options.framing', framingOption, this.#config.framing);
     const { topic, connection } = await this.#prepareTopic(topicNameOrId);
     let owner: EventEmitter | null = null;
     const queue = this.#newQueue(topic, connection, (error) => this.#report(owner, error));
@@ -116,7 +128,8 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
       queue,
       assertUsable: () => this.#guard.assertUsable(),
       onClose: () => this.#members.delete(member),
-      streamOptions: options,
+      streamOptions,
+      framing,
     });
     owner = producer;
     const member = this.#producerMember(producer, queue);

@@ -5,7 +5,7 @@ import { ClientClosedError, InvalidArgumentError } from '../errors.ts';
 import type { SendQueue } from '../kafka/send-queue.ts';
 import { checkStreamId } from '../naming.ts';
 import type { Topic } from '../portal-api.ts';
-import { encodeQuixMessage, type ModelKey } from '../wire/quix-format.ts';
+import { encodeQuixMessage, type Framing, type ModelKey } from '../wire/quix-format.ts';
 import { StreamProducer, type StreamProducerOptions, type StreamTransport } from './stream-producer.ts';
 
 export interface TopicProducerEvents {
@@ -19,11 +19,15 @@ export interface TopicProducerDeps {
   assertUsable: () => void;
   onClose: () => void;
   streamOptions?: StreamProducerOptions;
+  /** Default 'headers'. */
+  framing?: Framing;
 }
 
 export class TopicProducer extends EventEmitter<TopicProducerEvents> {
   /** The topic as the Portal describes it; `topic.id` is the Kafka topic. */
   readonly topic: Topic;
+  /** How this producer frames its messages ('headers' or 'headerless'). */
+  readonly framing: Framing;
   #queue: SendQueue;
   #deps: TopicProducerDeps;
   #streams = new Map<string, StreamProducer>();
@@ -34,11 +38,13 @@ export class TopicProducer extends EventEmitter<TopicProducerEvents> {
   constructor(deps: TopicProducerDeps) {
     super();
     this.topic = deps.topic;
+    this.framing = deps.framing ?? 'headers';
     this.#queue = deps.queue;
     this.#deps = deps;
+    const framing = this.framing;
     this.#transport = {
       send: (streamId: string, modelKey: ModelKey, json: string) =>
-        this.#queue.enqueue(encodeQuixMessage(streamId, modelKey, json)),
+        this.#queue.enqueue(encodeQuixMessage(streamId, modelKey, json, framing)),
       assertUsable: () => this.#assertUsable(),
       flush: () => this.#queue.flush(),
       streamClosed: (stream: StreamProducer) => {

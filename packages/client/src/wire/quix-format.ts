@@ -1,5 +1,6 @@
 // The Quix Streams message envelope: key = stream id, headers __Q_ModelKey / __Q_CodecId, JSON body.
-// Also reads the older headerless framing {"C":codec,"K":modelKey,"V":body,"S":start,"E":end}.
+// The older headerless framing {"C":codec,"K":modelKey,"V":body,"S":start,"E":end} is read always
+// and written on request: it is the only one quixstreams 0.5.x (the C# QuixStreamingClient) reads.
 import { gunzipSync } from 'node:zlib';
 import { SerializationError } from '../errors.ts';
 import { parseJson } from './json.ts';
@@ -31,17 +32,54 @@ const gzipPrefix = '[GZIP]';
 
 const knownModelKeys = new Set<string>(Object.values(modelKeys));
 
+/**
+ * Where a message says what it is. `headers`: in `__Q_` Kafka headers, as quixstreams 2.x and 3.x
+ * write. `headerless`: in a JSON envelope around the body, the framing quixstreams 0.5.x reads.
+ */
+export const framings = ['headers', 'headerless'] as const;
+export type Framing = (typeof framings)[number];
+
 export interface EncodedMessage {
   key: string;
   value: Buffer;
   headers: Record<string, string>;
 }
 
-export function encodeQuixMessage(streamId: string, modelKey: ModelKey, json: string): EncodedMessage {
+export function encodeQuixMessage(
+  streamId: string,
+  modelKey: ModelKey,
+  json: string,
+  framing: Framing = 'headers',
+): EncodedMessage {
+  if (framing === 'headerless') return encodeHeaderless(streamId, modelKey, json);
   return {
     key: streamId,
     value: Buffer.from(json, 'utf8'),
     headers: { [headerNames.modelKey]: modelKey, [headerNames.codecId]: writeCodecId },
+  };
+}
+
+/**
+ * The 0.5.x reader finds the body through S and E, byte offsets into the UTF-8 message, and takes
+ * it as JSON only when it starts with { or [ and ends with } or ] (which every body here does).
+ * It registers timeseries under ParameterData (TimeseriesData too, but older C# readers do not)
+ * and events only as EventData[]: a lone EventData would reach its user as a raw message.
+ */
+function encodeHeaderless(streamId: string, modelKey: ModelKey, json: string): EncodedMessage {
+  let key: string = modelKey;
+  let body = json;
+  if (modelKey === modelKeys.timeseriesData) key = modelKeys.parameterData;
+  else if (modelKey === modelKeys.eventData) {
+    key = modelKeys.eventDataList;
+    body = `[${json}]`;
+  }
+  const head = `{"C":"${writeCodecId}","K":"${key}","V":`;
+  const start = Buffer.byteLength(head, 'utf8');
+  const end = start + Buffer.byteLength(body, 'utf8');
+  return {
+    key: streamId,
+    value: Buffer.from(`${head}${body},"S":${start},"E":${end}}`, 'utf8'),
+    headers: {},
   };
 }
 
