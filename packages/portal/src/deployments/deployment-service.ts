@@ -184,8 +184,13 @@ export function createDeploymentService(deps: {
         ...(tokenId !== undefined ? { tokenId } : {}),
         updatedAt: clock.now(),
       });
-      if (!updated)
+      if (!updated) {
+        if (tokenId !== undefined && (await store.findDeployment(workspaceId, deploymentId)))
+          throw new ConflictError(
+            'The streaming tokens were rotated meanwhile; nothing was changed. Try again.',
+          );
         throw new NotFoundError(`Deployment '${deploymentId}' does not exist in workspace '${workspaceId}'.`);
+      }
       await audit.record({
         actor: { kind: 'principal', principal },
         action: 'deployment.update',

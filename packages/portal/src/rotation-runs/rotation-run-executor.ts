@@ -45,8 +45,8 @@ export function createRotationRunExecutor(deps: {
   const iso = () => now().toISOString();
   const systemActor = { kind: 'system' } as const;
 
-  const auditStep = (run: RotationRunRecord, step: RotationStep) =>
-    audit.record({
+  const stepAudit = (run: RotationRunRecord, step: RotationStep) =>
+    audit.entry({
       actor: systemActor,
       action: 'rotation_run.step',
       workspaceId: run.workspaceId,
@@ -192,13 +192,28 @@ export function createRotationRunExecutor(deps: {
   };
 
   const rotate = async (run: RotationRunRecord, step: RotationStep) => {
-    begin(step);
-    // Taken before rotating: an instance refused by the broker may exit before the restart step
-    // looks, and its deployment must still be restarted, waited for and reported.
-    const onToken1 = deploymentsOn(
-      await store.listDeployments(run.workspaceId),
-      run.fromTokenIds.token1,
-    ).filter((d) => d.desiredState === 'running' || runsOn(d, run.fromTokenIds.token1));
+    if (step.state === 'pending') {
+      // First the deployments on Token 1, saved with the run before rotating: an instance refused
+      // by the broker may exit before the restart step looks, and a portal may crash right after
+      // the rotation; either way its deployment must still be restarted, waited for and reported.
+      begin(step);
+      step.detail = 'rotating';
+      const onToken1 = deploymentsOn(
+        await store.listDeployments(run.workspaceId),
+        run.fromTokenIds.token1,
+      ).filter((d) => d.desiredState === 'running' || runsOn(d, run.fromTokenIds.token1));
+      const restartStep = run.steps.find((s) => s.name === 'restart-deployments');
+      if (restartStep?.state === 'pending')
+        restartStep.deployments = onToken1.map((d) => ({
+          deploymentId: d.deploymentId,
+          name: d.name,
+          fromTokenId: run.fromTokenIds.token1,
+          toTokenId: run.fromTokenIds.token2,
+          state: 'pending',
+          downtimeMs: null,
+        }));
+      return;
+    }
     const expected = { token1: { id: run.fromTokenIds.token1 }, token2: { id: run.fromTokenIds.token2 } };
     const outcome = await deps.streamingTokens.rotatePair(run.workspaceId, expected, systemActor, {
       rotationId: run.rotationId,
@@ -218,17 +233,6 @@ export function createRotationRunExecutor(deps: {
       }
     }
     end(step, 'done', 'Token 1 deactivated, Token 2 promoted, a new Token 2 created');
-    const restartStep = run.steps.find((s) => s.name === 'restart-deployments');
-    if (restartStep?.state === 'pending')
-      for (const d of onToken1)
-        restartStep.deployments.push({
-          deploymentId: d.deploymentId,
-          name: d.name,
-          fromTokenId: run.fromTokenIds.token1,
-          toTokenId: run.fromTokenIds.token2,
-          state: 'moving',
-          downtimeMs: null,
-        });
     run.brokerCutoff = 'pending';
     run.brokerCutoff = await deps.cutOff().catch(() => 'pending' as const);
   };
@@ -239,7 +243,8 @@ export function createRotationRunExecutor(deps: {
     const rotatedAt = Date.parse(run.steps.find((s) => s.name === 'rotate')?.endedAt ?? iso());
     if (step.state === 'pending') {
       begin(step);
-      const listed = new Set(step.deployments.map((d) => d.deploymentId)); // by the rotate step
+      for (const item of step.deployments) item.state = 'moving'; // listed by the rotate step
+      const listed = new Set(step.deployments.map((d) => d.deploymentId));
       const deployments = (await store.listDeployments(run.workspaceId)).filter(
         (d) => listed.has(d.deploymentId) || runsOn(d, from),
       );
@@ -312,22 +317,25 @@ export function createRotationRunExecutor(deps: {
     run.updatedAt = now();
     if (JSON.stringify({ ...run, updatedAt: null }) === JSON.stringify({ ...stored, updatedAt: null }))
       return;
-    if (!(await store.updateRotationRun(run))) return; // another executor advanced it first
-    if (step && step.state !== before && step.state !== 'running') await auditStep(run, step);
-    if (run.status !== 'running') {
-      await audit.record({
-        actor: systemActor,
-        action: 'rotation_run.end',
-        workspaceId: run.workspaceId,
-        target: run.rotationId,
-        details: {
-          rotationId: run.rotationId,
-          status: run.status,
-          error: run.error,
-          startedBy: run.startedBy,
-        },
-      });
-    }
+    const entries = [];
+    if (step && step.state !== before && step.state !== 'running') entries.push(stepAudit(run, step));
+    if (run.status !== 'running')
+      entries.push(
+        audit.entry({
+          actor: systemActor,
+          action: 'rotation_run.end',
+          workspaceId: run.workspaceId,
+          target: run.rotationId,
+          details: {
+            rotationId: run.rotationId,
+            status: run.status,
+            error: run.error,
+            startedBy: run.startedBy,
+          },
+        }),
+      );
+    // The audit entries commit with the run's new state: a crash cannot keep one without the other.
+    if (!(await store.updateRotationRun(run, entries))) return; // another executor advanced it first
     again = true; // a step ended: take the next one without waiting for the timer
   };
 

@@ -6,7 +6,13 @@ import { ConflictError, NotFoundError, PreconditionRequiredError } from '../erro
 import { authorizeInWorkspace, workspaceNotFound } from '../permissions/authorize.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { RotationRunMode, RotationRunRecord, Store, StreamingTokenRecord } from '../storage/storage.ts';
+import type {
+  AuditRecord,
+  RotationRunMode,
+  RotationRunRecord,
+  Store,
+  StreamingTokenRecord,
+} from '../storage/storage.ts';
 import { pairTag, parseIfMatch } from '../tokens/rotation.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
 import { deploymentsOn, newStep, outsideClients, quietVerdict, stepsOf } from './rotation-run-rules.ts';
@@ -98,6 +104,7 @@ export function createRotationRunService(deps: {
     rotationId: string,
     what: string,
     change: (run: RotationRunRecord) => void,
+    auditEntry: AuditRecord,
   ) => {
     for (let attempt = 0; attempt < 10; attempt++) {
       const run = await runOrFail(workspaceId, rotationId);
@@ -111,7 +118,7 @@ export function createRotationRunService(deps: {
       const next = structuredClone(run);
       change(next);
       next.updatedAt = clock.now();
-      if (await store.updateRotationRun(next)) return { ...next, version: next.version + 1 };
+      if (await store.updateRotationRun(next, [auditEntry])) return { ...next, version: next.version + 1 };
     }
     throw new ConflictError(`Rotation run '${rotationId}' kept changing; try again.`);
   };
@@ -188,7 +195,21 @@ export function createRotationRunService(deps: {
         updatedAt: now,
         endedAt: null,
       };
-      if (!(await store.insertRotationRun(run))) {
+      const started = audit.entry({
+        actor: { kind: 'principal', principal },
+        action: 'rotation_run.start',
+        workspaceId,
+        target: run.rotationId,
+        details: {
+          rotationId: run.rotationId,
+          mode: run.mode,
+          quietSeconds,
+          timeoutSeconds: run.timeoutSeconds,
+          force: run.force,
+        },
+        address,
+      });
+      if (!(await store.insertRotationRun(run, started))) {
         const active = (await store.listRunningRotationRuns()).find((r) => r.workspaceId === workspaceId);
         throw new ConflictError(
           `A rotation run is already running in workspace '${workspaceId}'${active ? ` (${active.rotationId})` : ''}; wait for it or cancel it.`,
@@ -225,42 +246,48 @@ export function createRotationRunService(deps: {
 
     async cancel(principal, workspaceId, rotationId, address) {
       authorizeInWorkspace(principal, 'streamingTokens.rotate', workspaceId);
-      const cancelled = await beforeRotating(workspaceId, rotationId, 'be cancelled', (run) => {
-        run.status = 'cancelled';
-        run.endedAt = clock.now();
-        run.error = 'cancelled';
-        for (const step of run.steps) {
-          if (step.state === 'pending') step.state = 'skipped';
-          if (step.state === 'running') {
-            step.state = 'skipped';
-            step.endedAt = clock.now().toISOString();
-          }
-        }
-      });
-      await audit.record({
-        actor: { kind: 'principal', principal },
-        action: 'rotation_run.cancel',
+      return beforeRotating(
         workspaceId,
-        target: rotationId,
-        details: { rotationId },
-        address,
-      });
-      return cancelled;
+        rotationId,
+        'be cancelled',
+        (run) => {
+          run.status = 'cancelled';
+          run.endedAt = clock.now();
+          run.error = 'cancelled';
+          for (const step of run.steps) {
+            if (step.state === 'running') step.endedAt = clock.now().toISOString();
+            if (step.state === 'pending' || step.state === 'running') step.state = 'skipped';
+          }
+        },
+        audit.entry({
+          actor: { kind: 'principal', principal },
+          action: 'rotation_run.cancel',
+          workspaceId,
+          target: rotationId,
+          details: { rotationId },
+          address,
+        }),
+      );
     },
 
     async force(principal, workspaceId, rotationId, address) {
       authorizeInWorkspace(principal, 'streamingTokens.rotate', workspaceId);
-      const forced = await beforeRotating(workspaceId, rotationId, 'be forced', (run) => {
-        run.force = true;
-      });
-      await audit.record({
-        actor: { kind: 'principal', principal },
-        action: 'rotation_run.step',
+      const forced = await beforeRotating(
         workspaceId,
-        target: rotationId,
-        details: { rotationId, forced: true },
-        address,
-      });
+        rotationId,
+        'be forced',
+        (run) => {
+          run.force = true;
+        },
+        audit.entry({
+          actor: { kind: 'principal', principal },
+          action: 'rotation_run.step',
+          workspaceId,
+          target: rotationId,
+          details: { rotationId, forced: true },
+          address,
+        }),
+      );
       deps.pokeExecutor();
       return forced;
     },

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { rotationAudit } from './storage.contract.ts';
-import type { DeploymentRecord, RotationRunRecord, Store, StreamingTokenRecord } from './storage.ts';
+import type {
+  AuditRecord,
+  DeploymentRecord,
+  RotationRunRecord,
+  Store,
+  StreamingTokenRecord,
+} from './storage.ts';
 
 /**
  * The deployments and rotation runs part of the storage contract, run by runStorageContract on
@@ -32,6 +38,12 @@ export function runDeploymentStorageContract(ctx: {
     observed: { status: 'Stopped', statusDetail: null, restartCount: 0, lastExit: null, instances: [] },
     createdAt: t0,
     updatedAt: t0,
+  });
+  let auditSerial = 0;
+  const audited = (workspaceId: string, target = `run-${++auditSerial}`): AuditRecord => ({
+    ...rotationAudit(workspaceId),
+    action: target.startsWith('step') ? 'rotation_run.step' : 'rotation_run.start',
+    target,
   });
   const run = (workspaceId: string, status: RotationRunRecord['status'] = 'running'): RotationRunRecord => ({
     rotationId: ctx.unique('rot-'),
@@ -120,6 +132,34 @@ export function runDeploymentStorageContract(ctx: {
     assert.equal(await store.updateDeployment(workspaceId, 'dep-missing', { updatedAt: at }), null);
   });
 
+  it('never sets a deployment to a token that is not active', async () => {
+    const store = ctx.store();
+    const { workspaceId, tokens } = await ctx.newWorkspace();
+    const d = deployment(workspaceId, tokens[0]!.id);
+    await store.insertDeployment(d);
+    await store.rotateTokens({
+      workspaceId,
+      expectedToken1: tokens[0]!.id,
+      expectedToken2: tokens[1]!.id,
+      newToken2: ctx.token(workspaceId, 2),
+      at: new Date(),
+      audit: rotationAudit(workspaceId),
+    });
+    const refused = await store.updateDeployment(workspaceId, d.deploymentId, {
+      tokenId: tokens[0]!.id,
+      updatedAt: new Date(),
+    });
+    assert.equal(refused, null, 'the deactivated Token 1 is refused');
+    assert.equal((await store.findDeployment(workspaceId, d.deploymentId))?.tokenId, tokens[1]!.id);
+    assert.equal(
+      await store.updateDeployment(workspaceId, d.deploymentId, {
+        tokenId: 'st-unknown',
+        updatedAt: new Date(),
+      }),
+      null,
+    );
+  });
+
   it('records what the runner observed without touching the desired state', async () => {
     const store = ctx.store();
     const { workspaceId, tokens } = await ctx.newWorkspace();
@@ -165,15 +205,36 @@ export function runDeploymentStorageContract(ctx: {
     const { workspaceId } = await ctx.newWorkspace();
     const other = await ctx.newWorkspace();
     const first = run(workspaceId);
-    assert.equal(await store.insertRotationRun(first), true);
-    assert.equal(await store.insertRotationRun(run(workspaceId)), false, 'a second running run is refused');
-    assert.equal(await store.insertRotationRun(run(other.workspaceId)), true, 'another workspace is free');
+    assert.equal(await store.insertRotationRun(first, audited(workspaceId)), true);
+    assert.equal(
+      await store.insertRotationRun(run(workspaceId), audited(workspaceId)),
+      false,
+      'a second running run is refused',
+    );
+    assert.equal(
+      await store.insertRotationRun(run(other.workspaceId), audited(other.workspaceId)),
+      true,
+      'another workspace is free',
+    );
     assert.deepEqual(await store.findRotationRun(workspaceId, first.rotationId), first);
     assert.equal(await store.findRotationRun(other.workspaceId, first.rotationId), null);
 
     const advanced = { ...first, steps: [{ ...first.steps[0]!, state: 'done' as const }] };
-    assert.equal(await store.updateRotationRun(advanced), true);
-    assert.equal(await store.updateRotationRun(advanced), false, 'a writer holding the old version loses');
+    assert.equal(await store.updateRotationRun(advanced, [audited(workspaceId, 'step-won')]), true);
+    assert.equal(
+      await store.updateRotationRun(advanced, [audited(workspaceId, 'step-lost')]),
+      false,
+      'a writer holding the old version loses',
+    );
+    const targets = (await store.queryAudit({ workspaceIds: [workspaceId], limit: 50 })).map((e) => e.target);
+    assert.ok(targets.includes('step-won'), 'the audit entry commits with the run');
+    assert.ok(!targets.includes('step-lost'), 'and not without it');
+    assert.equal(
+      (await store.queryAudit({ workspaceIds: [workspaceId], action: 'rotation_run.start', limit: 50 }))
+        .length,
+      1,
+      'one start entry per inserted run, none for the refused one',
+    );
     const stored = await store.findRotationRun(workspaceId, first.rotationId);
     assert.equal(stored?.version, 2);
     assert.equal(stored?.steps[0]?.state, 'done');
@@ -182,7 +243,11 @@ export function runDeploymentStorageContract(ctx: {
     assert.equal(await store.updateRotationRun(ended), true);
     assert.ok(!(await store.listRunningRotationRuns()).some((r) => r.rotationId === first.rotationId));
     const next = run(workspaceId);
-    assert.equal(await store.insertRotationRun(next), true, 'a new run once the first ended');
+    assert.equal(
+      await store.insertRotationRun(next, audited(workspaceId)),
+      true,
+      'a new run once the first ended',
+    );
     assert.deepEqual(
       (await store.listRotationRuns(workspaceId, 10)).map((r) => r.rotationId),
       [next.rotationId, first.rotationId],

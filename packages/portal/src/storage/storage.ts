@@ -200,6 +200,8 @@ export interface DeploymentChanges {
   restart?: boolean;
   /** Apply only while the deployment still runs with this token (a move that must not race). */
   onlyIfTokenId?: string;
+  // A `tokenId` is only ever set while that token is active: a concurrent rotation either
+  // commits first (then the update changes nothing and returns null) or moves it afterwards.
   updatedAt: Date;
 }
 
@@ -209,7 +211,10 @@ export interface DeploymentStorage {
   findDeployment(workspaceId: string, deploymentId: string): Promise<DeploymentRecord | null>;
   /** One workspace's deployments by name, or (null) every workspace's. */
   listDeployments(workspaceId: string | null): Promise<DeploymentRecord[]>;
-  /** The updated record, or null when it does not exist (or `onlyIfTokenId` did not match). */
+  /**
+   * The updated record, or null when it does not exist, `onlyIfTokenId` did not match, or the
+   * new `tokenId` is not an active token (then nothing changed).
+   */
   updateDeployment(
     workspaceId: string,
     deploymentId: string,
@@ -273,14 +278,17 @@ export interface RotationRunRecord {
 }
 
 export interface RotationRunStorage {
-  /** false when the workspace already has a running run. */
-  insertRotationRun(run: RotationRunRecord): Promise<boolean>;
+  /** false when the workspace already has a running run. The audit entry commits with it. */
+  insertRotationRun(run: RotationRunRecord, audit: AuditRecord): Promise<boolean>;
   findRotationRun(workspaceId: string, rotationId: string): Promise<RotationRunRecord | null>;
   /** Newest first. */
   listRotationRuns(workspaceId: string, limit: number): Promise<RotationRunRecord[]>;
   listRunningRotationRuns(): Promise<RotationRunRecord[]>;
-  /** Writes `run` (its version + 1) only if the stored version is still `run.version`; else false. */
-  updateRotationRun(run: RotationRunRecord): Promise<boolean>;
+  /**
+   * Writes `run` (its version + 1) only if the stored version is still `run.version`; else
+   * false. The audit entries (a step ended, the run ended) commit in the same transaction.
+   */
+  updateRotationRun(run: RotationRunRecord, audit?: AuditRecord[]): Promise<boolean>;
 }
 
 export interface Store extends DeploymentStorage, RotationRunStorage {

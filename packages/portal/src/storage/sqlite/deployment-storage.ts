@@ -1,6 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite';
 import * as rows from '../rows.ts';
-import type { DeploymentStorage, RotationRunStorage } from '../storage.ts';
+import type { AuditRecord, DeploymentStorage, RotationRunStorage } from '../storage.ts';
 
 /** What the SQLite store lends its domain parts: prepared-statement helpers and its transaction. */
 export interface SqliteAccess {
@@ -9,6 +9,12 @@ export interface SqliteAccess {
   run(sql: string, ...params: SQLInputValue[]): number;
   transaction<T>(work: () => T): T;
 }
+
+const insertAudit = (db: SqliteAccess, entry: AuditRecord) =>
+  db.run(
+    `INSERT INTO audit_log (${rows.auditColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ...rows.auditValues(entry),
+  );
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && /UNIQUE constraint failed/.test(error.message);
@@ -52,6 +58,11 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
         const current = find(workspaceId, deploymentId);
         if (!current) return null;
         if (changes.onlyIfTokenId !== undefined && current.tokenId !== changes.onlyIfTokenId) return null;
+        if (
+          changes.tokenId !== undefined &&
+          !db.get('SELECT 1 FROM streaming_tokens WHERE id = ? AND slot IS NOT NULL', changes.tokenId)
+        )
+          return null;
         db.run(
           `UPDATE deployments SET spec = ?, spec_version = ?, desired_state = ?, token_id = ?, generation = ?, updated_at = ?
            WHERE deployment_id = ?`,
@@ -83,18 +94,21 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
       );
     },
 
-    async insertRotationRun(run) {
+    async insertRotationRun(run, audit) {
       try {
-        db.run(
-          'INSERT INTO rotation_runs (rotation_id, workspace_id, status, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          run.rotationId,
-          run.workspaceId,
-          run.status,
-          run.version,
-          rows.rotationRunBody(run),
-          run.createdAt.getTime(),
-        );
-        return true;
+        return db.transaction(() => {
+          db.run(
+            'INSERT INTO rotation_runs (rotation_id, workspace_id, status, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+            run.rotationId,
+            run.workspaceId,
+            run.status,
+            run.version,
+            rows.rotationRunBody(run),
+            run.createdAt.getTime(),
+          );
+          insertAudit(db, audit);
+          return true;
+        });
       } catch (error) {
         if (isUniqueViolation(error)) return false;
         throw error;
@@ -122,16 +136,19 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
         .all("SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")
         .map(rows.rotationRun);
     },
-    async updateRotationRun(run) {
-      return (
-        db.run(
+    async updateRotationRun(run, audit = []) {
+      return db.transaction(() => {
+        const updated = db.run(
           'UPDATE rotation_runs SET status = ?, version = version + 1, body = ? WHERE rotation_id = ? AND version = ?',
           run.status,
           rows.rotationRunBody(run),
           run.rotationId,
           run.version,
-        ) === 1
-      );
+        );
+        if (updated !== 1) return false;
+        for (const entry of audit) insertAudit(db, entry);
+        return true;
+      });
     },
   };
 }
