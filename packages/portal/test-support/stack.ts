@@ -42,10 +42,22 @@ export function freePort(): Promise<number> {
  * have their ACLs yet: a client that produced then would be refused (and librdkafka drops a
  * refused message from its queue, which a flush() does not report).
  */
-async function aclsReconciledSince(portalUrl: string, since: number): Promise<void> {
+async function aclsReconciledSince(
+  portalUrl: string,
+  admin: { email: string; password: string },
+  since: number,
+): Promise<void> {
+  // /readyz gives its details to organisation Admins only.
+  const login = await fetch(`${portalUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
+  if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const response = await fetch(`${portalUrl}/readyz`).catch(() => null);
+    const response = await fetch(`${portalUrl}/readyz`, { headers: { cookie } }).catch(() => null);
     const body = (await response?.json().catch(() => null)) as {
       checks?: Record<string, { ok: boolean; detail?: string }>;
     } | null;
@@ -111,7 +123,12 @@ export async function startStack(
   };
   try {
     await bootKafka();
-    if (withKafka) await aclsReconciledSince(portal.url, Date.now() - 1000);
+    if (withKafka)
+      await aclsReconciledSince(
+        portal.url,
+        { email: portal.adminEmail, password: portal.adminPassword },
+        Date.now() - 1000,
+      );
   } catch (error) {
     await portal.stop();
     rmSync(kafkaDir, { recursive: true, force: true });
