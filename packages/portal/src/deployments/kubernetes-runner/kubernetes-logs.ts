@@ -79,6 +79,7 @@ export async function* followDeploymentLogs(
       if (!followed.has(pod.metadata!.name!) && pod.status?.phase === 'Running') follow(pod, from);
   };
   yield await readDeploymentLogs(api, deployment, tail);
+  if (signal.aborted) return;
   // What the tail showed is not repeated: the followers start from the newest line.
   await look(0).catch(() => {});
   let lastLook = Date.now();

@@ -336,6 +336,30 @@ describe('kubernetes runner: the objects it writes, and what it leaves alone', (
     assert.equal(readiness.marked.has(pod), true);
   });
 
+  it('follows logs: the tail first, then until the reader leaves', async () => {
+    const d = await deploy({ replicas: 1 });
+    await statusIs(d, 'Running');
+    const abort = new AbortController();
+    const chunks: string[] = [];
+    for await (const chunk of runner.followLogs(d, 20, abort.signal)) {
+      chunks.push(chunk);
+      abort.abort();
+    }
+    assert.match(chunks[0]!, /no log from pod/);
+  });
+
+  it('deletes the objects of a deployment that storage no longer has, even when forget never came', async () => {
+    const d = await deploy({ replicas: 1 });
+    await statusIs(d, 'Running');
+    assert.ok(await liveSecret(d));
+    await store.deleteDeployment(d.workspaceId, d.deploymentId);
+    runner.poke();
+    await until(
+      'the Deployment and Secret gone',
+      async () => !(await liveDeployment(d)) && !(await liveSecret(d)),
+    );
+  });
+
   it('forget deletes the Deployment and the Secret', async () => {
     const d = await deploy({ replicas: 1 });
     await statusIs(d, 'Running');
