@@ -170,3 +170,20 @@ export function observeDeployment(input: {
   }
   return { ...base, status: derived.status, statusDetail: derived.detail };
 }
+
+/** Every pod current and ready, as the pods show it. */
+export const looksDone = (deployment: DeploymentRecord, observed: DeploymentObserved) =>
+  observed.status === 'Running' &&
+  observed.instances.every((i) => i.tokenId === deployment.tokenId && i.generation === deployment.generation);
+
+/** The Deployment's own verdict (as `kubectl rollout status`): the controller saw the spec and finished. */
+export function rolledOut(deployment: V1Deployment): boolean {
+  const want = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
+    (status.updatedReplicas ?? 0) === want &&
+    (status.availableReplicas ?? 0) >= want &&
+    (status.replicas ?? 0) === want
+  );
+}

@@ -18,24 +18,7 @@ import {
   type WantedObjects,
   wantedObjects,
 } from './kubernetes-manifests.ts';
-import { observeDeployment } from './kubernetes-observation.ts';
-
-/** Every pod current and ready, as the pods show it. */
-const looksDone = (deployment: DeploymentRecord, observed: DeploymentObserved) =>
-  observed.status === 'Running' &&
-  observed.instances.every((i) => i.tokenId === deployment.tokenId && i.generation === deployment.generation);
-
-/** The Deployment's own verdict (as `kubectl rollout status`): the controller saw the spec and finished. */
-export function rolledOut(deployment: V1Deployment): boolean {
-  const want = deployment.spec?.replicas ?? 1;
-  const status = deployment.status ?? {};
-  return (
-    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
-    (status.updatedReplicas ?? 0) === want &&
-    (status.availableReplicas ?? 0) >= want &&
-    (status.replicas ?? 0) === want
-  );
-}
+import { looksDone, observeDeployment, rolledOut } from './kubernetes-observation.ts';
 
 export interface KubernetesRunnerOptions {
   portalUrl: string;
@@ -47,8 +30,8 @@ export interface KubernetesRunnerOptions {
  * Runs deployments as apps/v1 Deployments (+ a Secret each) in one namespace. Like the ACL
  * reconciler it converges from storage on a timer and after every poke, holding nothing the
  * database and the cluster do not: each tick compares what Streamgate wants (a digest of the
- * objects it would write) with what it last wrote (an annotation on the Deployment), writes
- * only when they differ, and reads the pods back as the observed instances.
+ * objects it would write) with what it last wrote (the digest annotation on the Deployment),
+ * writes only when they differ, and reads the pods back as the observed instances.
  *
  * What someone else changed is reported, not fought: a Deployment whose spec changed since
  * Streamgate's last write (its metadata.generation moved), or that was deleted, puts the
