@@ -90,12 +90,18 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     readinessChecks: [
       {
         name: 'kafka-acls',
-        critical: false,
+        // Not ready until the broker answered and the ACLs matched the database once: a client
+        // started with the stack would otherwise be refused on its first topic. After that, a
+        // failed reconcile is reported (ok: false) but the portal stays ready: it still serves
+        // rotations and revocations, which the reconciler applies when the broker is back.
+        get critical() {
+          return reconciler.lastReconciledAt === null;
+        },
         async check() {
           if (reconciler.lastError) throw reconciler.lastError;
-          return reconciler.lastReconciledAt
-            ? `reconciled at ${reconciler.lastReconciledAt.toISOString()}`
-            : 'not reconciled yet';
+          if (!reconciler.lastReconciledAt)
+            throw new Error('not reconciled yet (the broker has not answered)');
+          return `reconciled at ${reconciler.lastReconciledAt.toISOString()}`;
         },
       },
     ] as ReadinessCheck[],

@@ -6,7 +6,10 @@ import type { Metrics } from './metrics.ts';
 
 export interface ReadinessCheck {
   name: string;
-  /** Throws when not ready; `critical: false` checks are reported but do not fail readiness. */
+  /**
+   * Throws when not ready; `critical: false` checks are reported but do not fail readiness.
+   * `critical` is read after `check()` ran, so a check may be critical only until it first passed.
+   */
   check(): Promise<string | undefined>;
   critical: boolean;
 }

@@ -125,3 +125,30 @@ describe('secret files in the data dir', () => {
     );
   });
 });
+
+describe('readiness', () => {
+  it('a client started with the stack is not told "ready" before the broker answered and the ACLs were applied', async () => {
+    // A broker that does not answer (nothing listens on port 9): /readyz must not say ready,
+    // else a service started alongside gets refused on its first topic.
+    const h = await startHarness({
+      env: {
+        STREAMGATE_KAFKA_BOOTSTRAP: '127.0.0.1:9',
+        STREAMGATE_KAFKA_ADMIN_USER: 'streamgate-admin',
+        STREAMGATE_KAFKA_ADMIN_PASSWORD: 'admin-secret-for-tests',
+      },
+    });
+    try {
+      const anonymous = await h.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(anonymous.statusCode, 503);
+      assert.deepEqual(anonymous.json(), {
+        status: 'not ready',
+        checks: { database: { ok: true }, 'kafka-acls': { ok: false } },
+      });
+      const admin = await h.inject({ method: 'GET', url: '/readyz', headers: (await h.admin()).headers });
+      assert.equal(admin.statusCode, 503);
+      assert.match(admin.json().checks['kafka-acls'].detail, /not reconciled yet/);
+    } finally {
+      await h.close();
+    }
+  });
+});
