@@ -3,6 +3,10 @@
 
 /** The class Kafka loads to check PLAIN logins (kafka/plain-plugin/src). */
 export const plainCallbackHandlerClass = 'dev.streamgate.kafka.PortalPlainCallbackHandler';
+/** Kafka's JWT validation plus the rule that a JWT's subject is a streaming token's principal (`sgt-...`). */
+export const jwtCallbackHandlerClass = 'dev.streamgate.kafka.StreamingTokenJwtCallbackHandler';
+/** The prefix of every streaming token's principal; no other login may carry it, no JWT may lack it. */
+export const streamingPrincipalPrefix = 'sgt-';
 
 export interface BrokerSettings {
   /** Address the SASL client listener binds to. */
@@ -18,6 +22,13 @@ export interface BrokerSettings {
   issuer: string;
   audience: string;
   adminUser: string;
+  /**
+   * The broker's own principal on the controller and inter-broker listeners (SASL/PLAIN checked
+   * against this file alone, never against the portal), and its password: random per start, so
+   * it lives only in this server.properties (written 0600).
+   */
+  internalUser: string;
+  internalPassword: string;
   /** Longest a SASL session lives before the client must re-authenticate (also bounded by JWT exp). */
   reauthMs: number;
   /** SASL/PLAIN logins with streaming tokens, checked by the portal (absent: no PLAIN). */
@@ -48,6 +59,21 @@ export function renderServerProperties(s: BrokerSettings): string {
       throw new TypeError(`Broker setting ${key} must not contain line breaks or backslashes.`);
     }
   }
+  if (
+    s.adminUser.startsWith(streamingPrincipalPrefix) ||
+    s.internalUser.startsWith(streamingPrincipalPrefix)
+  ) {
+    throw new TypeError(
+      `The admin and internal principals must not start with "${streamingPrincipalPrefix}" (streaming tokens' principals).`,
+    );
+  }
+  if (s.adminUser === s.internalUser) throw new TypeError('The admin and internal principals must differ.');
+  if (!/^[A-Za-z0-9._-]+$/.test(s.internalUser) || !/^[A-Za-z0-9._-]+$/.test(s.internalPassword)) {
+    // Both go into a JAAS line inside double quotes.
+    throw new TypeError(
+      'The internal principal and password may only contain letters, digits, ".", "_" and "-".',
+    );
+  }
   if (s.plain && !/^https?:\/\/[^\s"';]+$/.test(s.plain.tokenEndpointUrl)) {
     // It goes into a JAAS option inside double quotes.
     throw new TypeError('The PLAIN token endpoint must be an http(s) URL without quotes, spaces or ";".');
@@ -59,8 +85,9 @@ export function renderServerProperties(s: BrokerSettings): string {
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.bootstrap.servers', `127.0.0.1:${s.controllerPort}`],
-    // The controller and inter-broker listeners are PLAINTEXT and so run as User:ANONYMOUS, which
-    // must be a super user (broker registration needs CLUSTER_ACTION). Hence loopback only.
+    // The controller and inter-broker listeners authenticate too (SASL/PLAIN with the broker's own
+    // secret): a PLAINTEXT listener would make every local process User:ANONYMOUS, which KRaft
+    // needs as a super user (registration needs CLUSTER_ACTION). Loopback only all the same.
     [
       'listeners',
       `${client}://${s.host}:${s.clientPort},${controller}://127.0.0.1:${s.controllerPort},${internal}://127.0.0.1:${s.internalPort}`,
@@ -71,10 +98,11 @@ export function renderServerProperties(s: BrokerSettings): string {
     ],
     [
       'listener.security.protocol.map',
-      `${client}:SASL_PLAINTEXT,${controller}:PLAINTEXT,${internal}:PLAINTEXT`,
+      `${client}:SASL_PLAINTEXT,${controller}:SASL_PLAINTEXT,${internal}:SASL_PLAINTEXT`,
     ],
     ['controller.listener.names', controller],
     ['inter.broker.listener.name', internal],
+    ...internalEntries(s),
     ['log.dirs', s.logDir],
 
     // Streaming tokens authenticate with a JWT minted by the portal (OAUTHBEARER, validated against
@@ -88,10 +116,7 @@ export function renderServerProperties(s: BrokerSettings): string {
       `${oauth}sasl.jaas.config`,
       'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ;',
     ],
-    [
-      `${oauth}sasl.server.callback.handler.class`,
-      'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
-    ],
+    [`${oauth}sasl.server.callback.handler.class`, jwtCallbackHandlerClass],
     [`${oauth}sasl.oauthbearer.jwks.endpoint.url`, s.jwksUrl],
     [`${oauth}sasl.oauthbearer.expected.issuer`, s.issuer],
     [`${oauth}sasl.oauthbearer.expected.audience`, s.audience],
@@ -103,7 +128,8 @@ export function renderServerProperties(s: BrokerSettings): string {
 
     ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     ['allow.everyone.if.no.acl.found', 'false'],
-    ['super.users', `User:ANONYMOUS;User:${s.adminUser}`],
+    // No User:ANONYMOUS: no listener lets anyone in unauthenticated.
+    ['super.users', `User:${s.internalUser};User:${s.adminUser}`],
 
     // Topics exist only when the portal creates them.
     ['auto.create.topics.enable', 'false'],
@@ -123,6 +149,25 @@ export function renderServerProperties(s: BrokerSettings): string {
   ];
   const lines = entries.map(([key, value]) => `${key}=${value}`);
   return `# Written by Streamgate (kafka/kafka-server.ts) on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+}
+
+/**
+ * SASL/PLAIN on the controller and inter-broker listeners, checked by Kafka's own PLAIN handler
+ * against the single user in the JAAS line (the same line gives the broker's client side its
+ * login). Measured on 4.4 in combined mode: the controller listener accepts PLAIN this way; SCRAM
+ * cannot work there, as its credentials live in the metadata log the controller serves.
+ */
+function internalEntries(s: BrokerSettings): [string, string | number][] {
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${s.internalUser}" password="${s.internalPassword}" user_${s.internalUser}="${s.internalPassword}";`;
+  return [controller, internal]
+    .flatMap((name): [string, string][] => [
+      [`listener.name.${name.toLowerCase()}.sasl.enabled.mechanisms`, 'PLAIN'],
+      [`listener.name.${name.toLowerCase()}.plain.sasl.jaas.config`, jaas],
+    ])
+    .concat([
+      ['sasl.mechanism.controller.protocol', 'PLAIN'],
+      ['sasl.mechanism.inter.broker.protocol', 'PLAIN'],
+    ]);
 }
 
 /**

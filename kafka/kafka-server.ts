@@ -2,8 +2,10 @@
 // SASL_PLAINTEXT client listener with OAUTHBEARER (streaming-token JWTs, checked against the
 // portal's JWKS), SCRAM-SHA-512 (the portal's admin) and optionally PLAIN (streaming tokens
 // checked by the portal, for legacy clients), StandardAuthorizer, no implicit access.
+
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { renderServerProperties } from './broker-properties.ts';
 import { waitForBroker, waitForJwks } from './broker-readiness.ts';
@@ -70,6 +72,8 @@ export interface KafkaServer {
 }
 
 const stopGraceMs = 30_000;
+/** The broker's own principal on its controller and inter-broker listeners (a super user). */
+export const internalPrincipal = 'streamgate-broker';
 
 export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -89,8 +93,11 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
   ]);
 
   // PLAIN needs its callback handler on the classpath, compiled against these very jars.
-  const pluginClasses = opts.plain ? await ensurePlainPlugin(libs) : null;
+  // The plugin also holds the OAUTHBEARER handler that refuses JWT subjects other than `sgt-...`.
+  const pluginClasses = await ensurePlainPlugin(libs);
   const propertiesPath = join(dataDir, 'server.properties');
+  // 0600: it holds the broker's internal password (rewritten, with a new one, on every start).
+  await rm(propertiesPath, { force: true });
   await writeFile(
     propertiesPath,
     renderServerProperties({
@@ -104,6 +111,8 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       issuer: opts.issuer,
       audience: opts.audience,
       adminUser: opts.adminUser,
+      internalUser: internalPrincipal,
+      internalPassword: randomBytes(24).toString('base64url'),
       reauthMs: opts.reauthMs ?? 60_000,
       plain: opts.plain
         ? {
@@ -113,9 +122,10 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
           }
         : null,
     }),
+    { mode: 0o600 },
   );
 
-  const classpath = ['-cp', pluginClasses ? `${libs}/*:${pluginClasses}` : `${libs}/*`];
+  const classpath = ['-cp', `${libs}/*:${pluginClasses}`];
   const logging = [
     `-Dlog4j2.configurationFile=${log4jConfigPath}`,
     `-Dkafka.logs.dir=${join(dataDir, 'logs')}`,
