@@ -136,7 +136,10 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
       secureCookies: portal.config.publicUrl.startsWith('https:'),
     });
     registerWorkspaceRoutes(api, { workspaces: portal.workspaces, broker: portal.brokerDescription });
-    registerStreamingTokenRoutes(api, { streamingTokens: portal.streamingTokens });
+    registerStreamingTokenRoutes(api, {
+      streamingTokens: portal.streamingTokens,
+      brokerCutOff: () => portal.kafka.cutOff(),
+    });
     registerPatRoutes(api, { pats: portal.pats });
     registerUserRoutes(api, { users: portal.users });
     registerAuditRoutes(api, { auditReader: portal.auditReader });

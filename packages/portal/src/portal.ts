@@ -146,15 +146,7 @@ export async function createPortal(
     audit,
     usage,
     streamingTokens,
-    cutOff: async () => {
-      if (!config.kafka.bootstrap) return null;
-      try {
-        await kafka.reconcileNow();
-        return 'done';
-      } catch {
-        return 'pending';
-      }
-    },
+    cutOff: () => kafka.cutOff(),
     pokeRunner: () => runner?.poke(),
     logger,
   });

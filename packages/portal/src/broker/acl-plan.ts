@@ -103,6 +103,16 @@ export function planAcls(principals: readonly ActivePrincipal[]): AclBinding[] {
   return bindings.sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : aclKey(a) > aclKey(b) ? 1 : 0));
 }
 
+/** Why a database row cannot be planned (planAcls would throw), or null when it can. */
+export function activePrincipalProblem(row: ActivePrincipal): string | null {
+  if (typeof row.principal !== 'string' || !principalPattern.test(row.principal)) {
+    return 'not a Kafka principal name (expected e.g. sgt-<tokenId>)';
+  }
+  if (typeof row.workspaceId !== 'string') return 'no workspace id';
+  const problem = workspaceIdProblem(row.workspaceId);
+  return problem ? `invalid workspace id: ${problem}` : null;
+}
+
 /** Principals that appear with more than one workspace (planAcls grants them nothing). */
 export function conflictingPrincipals(principals: readonly ActivePrincipal[]): string[] {
   const seen = new Map<string, string>();

@@ -1,9 +1,12 @@
 // Keeps Kafka's ACLs equal to what the database says (the database is the truth, ACLs are
-// derived): at start-up, after each change (reconcileNow) and on a timer. Every run recomputes the
-// whole difference, so outages, crashes between a rotation and its ACL change, and several portal
-// instances racing each other all converge.
+// derived): at start-up, after each change (reconcileNow), on a timer, and after a failure again
+// within seconds (backoff). Every run recomputes the whole difference, so outages, crashes between
+// a rotation and its ACL change, and several portal instances racing each other all converge.
+
+import type { AclBinding } from './acl-plan.ts';
 import {
   type ActivePrincipal,
+  activePrincipalProblem,
   conflictingPrincipals,
   defaultOwnedPrincipalPrefix,
   diffAcls,
@@ -21,6 +24,9 @@ export interface AclReconcilerOptions {
   /** The streaming tokens that may use the broker right now, read from the database. */
   listActivePrincipals: () => Promise<ActivePrincipal[]>;
   intervalMs?: number;
+  /** First retry after a failed run (default 500 ms), doubling up to retryMaxMs (default 8000) and never past intervalMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   logger: ReconcilerLogger;
   /** ACLs of principals with this prefix belong to the reconciler; all others are never touched. */
   ownedPrincipalPrefix?: string;
@@ -30,6 +36,13 @@ export interface AclReconcilerOptions {
 export interface ReconcileResult {
   created: number;
   deleted: number;
+  /** Database rows that could not be planned (given no ACLs) and ACLs that could not be deleted. */
+  skipped: SkippedItem[];
+}
+
+export interface SkippedItem {
+  principal: string;
+  reason: string;
 }
 
 export interface AclReconciler {
@@ -39,7 +52,7 @@ export interface AclReconciler {
    * single follow-up run.
    */
   reconcileNow(): Promise<ReconcileResult>;
-  /** Reconciles now and then every intervalMs; failures are logged and retried on the next tick. */
+  /** Reconciles now and then every intervalMs; a failure is logged and retried with backoff (seconds). */
   start(): void;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
@@ -56,6 +69,10 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
   const now = options.now ?? (() => new Date());
   if (!Number.isFinite(intervalMs) || intervalMs < 100)
     throw new TypeError('intervalMs must be at least 100.');
+  const retryBaseMs = options.retryBaseMs ?? 500;
+  const retryMaxMs = Math.min(options.retryMaxMs ?? 8_000, intervalMs);
+  if (!Number.isFinite(retryBaseMs) || retryBaseMs < 1)
+    throw new TypeError('retryBaseMs must be at least 1.');
 
   let lastReconciledAt: Date | null = null;
   let lastError: Error | null = null;
@@ -65,10 +82,22 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
   let started = false;
   // Each start() begins a new timer chain; a tick from before a stop() must not revive an old one.
   let generation = 0;
+  let failures = 0;
 
   const runOnce = async (): Promise<ReconcileResult> => {
     try {
-      const principals = await listActivePrincipals();
+      // Describe first, then read the database: a run that read the database before a rotation
+      // (on this instance or another) and the broker after that rotation's cut-off would re-create
+      // the rotated token's ACLs. This way, any ACL missing at describe time was removed by a cut-off
+      // that committed earlier, and the database read below already sees that rotation.
+      const existing = await admin.describeAcls();
+      const rows = await listActivePrincipals();
+      const skipped: SkippedItem[] = [];
+      const principals = rows.filter((row) => {
+        const problem = activePrincipalProblem(row);
+        if (problem) skipped.push({ principal: String(row.principal), reason: problem });
+        return problem === null;
+      });
       const conflicts = conflictingPrincipals(principals);
       if (conflicts.length > 0) {
         logger.warn('Streaming-token principals listed under several workspaces get no ACLs', {
@@ -76,14 +105,21 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
         });
       }
       const desired = planAcls(principals);
-      const existing = await admin.describeAcls();
       const { toCreate, toDelete } = diffAcls(existing, desired, ownedPrefix);
       // Revoke before granting: if the run fails halfway, it fails towards less access.
       // Each binding is an exact filter (its pattern type is LITERAL or PREFIXED, never ANY/MATCH).
-      if (toDelete.length > 0) await admin.deleteAcls(toDelete);
+      const deleted = await deleteEach(toDelete, skipped);
       if (toCreate.length > 0) await admin.createAcls(toCreate);
+      if (skipped.length > 0) {
+        logger.warn('Kafka ACL reconciliation skipped some rows or ACLs (they get no access)', { skipped });
+      }
+      if (deleted.failed > 0) {
+        // The rest converged, but a revocation is still owed: report the run as failed (retried).
+        throw new Error(`${deleted.failed} ACL deletion(s) failed; the others were applied.`);
+      }
       lastReconciledAt = now();
       lastError = null;
+      failures = 0;
       if (toCreate.length > 0 || toDelete.length > 0) {
         logger.info('Kafka ACLs reconciled', {
           created: toCreate.length,
@@ -91,11 +127,35 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
           principals: new Set(desired.map((b) => b.principal)).size,
         });
       }
-      return { created: toCreate.length, deleted: toDelete.length };
+      return { created: toCreate.length, deleted: toDelete.length, skipped };
     } catch (error) {
       lastError = error instanceof Error ? error : new Error(String(error));
+      failures += 1;
+      retrySoon();
       throw lastError;
     }
+  };
+
+  /** All at once; if that is refused, one by one, so one bad ACL does not keep the others. */
+  const deleteEach = async (toDelete: AclBinding[], skipped: SkippedItem[]) => {
+    if (toDelete.length === 0) return { failed: 0 };
+    try {
+      await admin.deleteAcls(toDelete);
+      return { failed: 0 };
+    } catch (error) {
+      if (toDelete.length === 1) throw error;
+    }
+    let failed = 0;
+    for (const binding of toDelete) {
+      try {
+        await admin.deleteAcls([binding]);
+      } catch (error) {
+        failed += 1;
+        skipped.push({ principal: binding.principal, reason: `not deleted: ${(error as Error).message}` });
+      }
+    }
+    if (failed === toDelete.length) throw new Error('Every ACL deletion failed.');
+    return { failed };
   };
 
   const reconcileNow = (): Promise<ReconcileResult> => {
@@ -116,21 +176,32 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
     return running;
   };
 
+  const backoffMs = () => Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures - 1, 20));
+
   const tick = (chain: number) => {
     reconcileNow()
       .catch((error: unknown) => {
-        // A broker outage is expected now and then: the next tick converges.
-        logger.warn('Kafka ACL reconciliation failed; will retry', { error: (error as Error).message });
+        // A broker outage is expected now and then: the retry converges.
+        logger.warn('Kafka ACL reconciliation failed; will retry', {
+          error: (error as Error).message,
+          retryInMs: backoffMs(),
+        });
       })
       .finally(() => {
-        if (started && chain === generation) schedule(chain);
+        if (started && chain === generation) schedule(chain, failures > 0 ? backoffMs() : intervalMs);
       });
   };
 
-  const schedule = (chain: number) => {
-    timer = setTimeout(() => tick(chain), intervalMs);
+  const schedule = (chain: number, delayMs: number) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => tick(chain), delayMs);
     // The timer alone must not keep the process alive.
     timer.unref();
+  };
+
+  /** A failed run (a tick's or a caller's, e.g. after a rotation) is retried within seconds, not on the next tick. */
+  const retrySoon = () => {
+    if (started) schedule(generation, backoffMs());
   };
 
   return {

@@ -5,7 +5,7 @@ import type { Store } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
 import { createAclReconciler } from './acl-reconciler.ts';
 import { brokerPrincipalOf } from './broker-principal.ts';
-import { createKafkaAdmin } from './kafka-admin.ts';
+import { createKafkaAdmin, type KafkaAdminOptions } from './kafka-admin.ts';
 import { KafkaTopicExistsError, KafkaTopicNotFoundError, KafkaUnavailableError } from './kafka-errors.ts';
 
 /**
@@ -23,18 +23,16 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
       async reconcileNow() {
         return null;
       },
+      async cutOff(): Promise<'done' | 'pending' | null> {
+        return null;
+      },
       readinessChecks: [] as ReadinessCheck[],
       start() {},
       async stop() {},
     };
   }
 
-  const admin = createKafkaAdmin({
-    bootstrap,
-    username: adminUser,
-    password: adminPassword,
-    mechanism: 'SCRAM-SHA-512',
-  });
+  const admin = createKafkaAdmin(kafkaAdminOptions(config.kafka));
   const reconciler = createAclReconciler({
     admin,
     intervalMs: config.kafka.reconcileIntervalMs,
@@ -83,10 +81,33 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     /** After a rotation or a workspace change: converge now, without making the caller wait. */
     reconcileSoon() {
       // Before start() there is nothing to do: start() reconciles everything first.
-      // The reconciler logs its own failures and retries on its timer.
+      // A failure is logged by the reconciler, which retries with backoff within seconds.
       if (started) reconciler.reconcileNow().catch(() => {});
     },
     reconcileNow: () => reconciler.reconcileNow(),
+    /**
+     * After a rotation: whether the broker already refuses what the database deactivated. Waits
+     * for one reconcile that starts after the call (so it sees the rotation), at most
+     * `waitMs`; 'pending' means that run failed or is still going, and the reconciler retries
+     * with backoff until the ACLs match.
+     */
+    async cutOff(waitMs = 10_000): Promise<'done' | 'pending'> {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'pending'>((resolve) => {
+        timer = setTimeout(() => resolve('pending'), waitMs);
+      });
+      try {
+        return await Promise.race([
+          reconciler.reconcileNow().then(
+            () => 'done' as const,
+            () => 'pending' as const,
+          ),
+          late,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     readinessChecks: [
       {
         name: 'kafka-acls',
@@ -113,5 +134,33 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
       await reconciler.stop();
       await admin.close();
     },
+  };
+}
+
+/**
+ * The admin client's connection settings, from the same configuration that clients get: SASL_SSL
+ * means TLS (verifying the broker against STREAMGATE_KAFKA_CA_PEM when given, else the system's
+ * CAs), SASL_PLAINTEXT means none.
+ */
+export function kafkaAdminOptions(kafka: PortalConfig['kafka']): KafkaAdminOptions {
+  const { bootstrap, adminUser, adminPassword } = kafka;
+  if (!bootstrap || !adminUser || !adminPassword) {
+    throw new TypeError('The Kafka admin needs a bootstrap address, a user and a password.');
+  }
+  return {
+    bootstrap: bootstrap
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    username: adminUser,
+    password: adminPassword,
+    mechanism: 'SCRAM-SHA-512',
+    ...(kafka.securityProtocol === 'SASL_SSL'
+      ? {
+          tls: kafka.caCertPem
+            ? { ca: kafka.caCertPem, rejectUnauthorized: true }
+            : { rejectUnauthorized: true },
+        }
+      : {}),
   };
 }

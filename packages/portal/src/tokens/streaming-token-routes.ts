@@ -7,7 +7,11 @@ type Params = { Params: { workspaceId: string } };
 
 export function registerStreamingTokenRoutes(
   app: FastifyInstance,
-  deps: { streamingTokens: StreamingTokenService },
+  deps: {
+    streamingTokens: StreamingTokenService;
+    /** Removes the deactivated token's ACLs at the broker: 'done', 'pending' (retried), null without a broker. */
+    brokerCutOff?: () => Promise<'done' | 'pending' | null>;
+  },
 ): void {
   const { streamingTokens } = deps;
   const send = (reply: FastifyReply, view: StreamingTokensView) => {
@@ -38,7 +42,8 @@ export function registerStreamingTokenRoutes(
         request.headers['if-match'],
         request.ip,
       );
-      return send(reply, view);
+      const brokerCutoff = deps.brokerCutOff ? await deps.brokerCutOff() : null;
+      return { ...send(reply, view), brokerCutoff };
     },
   );
 }

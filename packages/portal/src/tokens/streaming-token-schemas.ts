@@ -77,5 +77,22 @@ export const rotateStreamingTokensSchema = {
     'Rotate: Token 1 is deactivated, Token 2 takes its place, a new Token 2 is generated (Admin; If-Match required).',
   params: workspaceIdParam,
   headers: { type: 'object', properties: { 'if-match': { type: 'string', maxLength: 200 } } },
-  response: { 200: tokensBody, ...authErrors, 409: errorBody, 428: errorBody },
+  response: {
+    200: {
+      ...tokensBody,
+      required: [...tokensBody.required, 'brokerCutoff'],
+      properties: {
+        ...tokensBody.properties,
+        brokerCutoff: {
+          type: ['string', 'null'],
+          enum: ['done', 'pending', null],
+          description:
+            'done: the broker already refuses the deactivated token (its ACLs are gone); pending: the broker did not answer in time, the portal keeps retrying within seconds; null: no broker configured',
+        },
+      },
+    },
+    ...authErrors,
+    409: errorBody,
+    428: errorBody,
+  },
 } as const;
