@@ -57,6 +57,8 @@ describe('broker access from streaming tokens (real Kafka)', () => {
       headers: { 'if-match': etag },
     });
     assert.equal(response.status, 200, await response.clone().text());
+    // The broker is up in these tests: the answer says the old Token 1 is already cut off.
+    assert.equal(((await response.json()) as { brokerCutoff: unknown }).brokerCutoff, 'done');
   };
 
   /** A broker JWT from the token endpoint, exactly as librdkafka asks for it. */
