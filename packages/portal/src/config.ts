@@ -28,6 +28,8 @@ export interface PortalConfig {
      */
     plain: boolean;
   };
+  /** Per-workspace topic limits, so one workspace (or a leaked streaming token) cannot fill the broker. */
+  topicLimits: TopicLimits;
   brokerJwtTtlSeconds: number;
   brokerAudience: string;
   /** Token endpoint requests per client id (workspace) per minute, per instance. */
@@ -59,6 +61,17 @@ export interface PortalConfig {
   };
 }
 
+export interface TopicLimits {
+  /** Topics per workspace. */
+  topicsPerWorkspace: number;
+  /** Partitions per topic. */
+  partitionsPerTopic: number;
+  /** The longest time retention (minutes); unlimited retention (-1) is refused. -1: no ceiling. */
+  retentionMinutes: number;
+  /** The largest size retention per partition (bytes); unlimited (-1) is refused. -1: no ceiling. */
+  retentionBytes: number;
+}
+
 export class ConfigError extends Error {}
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -68,6 +81,12 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return value;
+}
+
+/** A positive ceiling, or -1 for none. */
+function ceiling(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === '-1') return -1;
+  return integer(name, raw, fallback, 1, Number.MAX_SAFE_INTEGER);
 }
 
 function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -121,6 +140,32 @@ export function loadConfig(
         10,
       ),
       plain: onOff('STREAMGATE_KAFKA_PLAIN', env.STREAMGATE_KAFKA_PLAIN, true),
+    },
+    topicLimits: {
+      topicsPerWorkspace: integer(
+        'STREAMGATE_TOPICS_PER_WORKSPACE',
+        env.STREAMGATE_TOPICS_PER_WORKSPACE,
+        50,
+        1,
+        100_000,
+      ),
+      partitionsPerTopic: integer(
+        'STREAMGATE_TOPIC_MAX_PARTITIONS',
+        env.STREAMGATE_TOPIC_MAX_PARTITIONS,
+        12,
+        1,
+        1000,
+      ),
+      retentionMinutes: ceiling(
+        'STREAMGATE_TOPIC_MAX_RETENTION_MINUTES',
+        env.STREAMGATE_TOPIC_MAX_RETENTION_MINUTES,
+        43_200,
+      ),
+      retentionBytes: ceiling(
+        'STREAMGATE_TOPIC_MAX_RETENTION_BYTES',
+        env.STREAMGATE_TOPIC_MAX_RETENTION_BYTES,
+        1_073_741_824,
+      ),
     },
     brokerJwtTtlSeconds: integer(
       'STREAMGATE_BROKER_JWT_TTL_SECONDS',

@@ -120,6 +120,7 @@ export async function createPortal(
     audit,
     broker: kafka.topicBroker,
     defaultReplicationFactor: config.kafka.defaultReplicationFactor,
+    limits: config.topicLimits,
   });
   const runner: DeploymentRunner | null =
     config.runner === 'process'

@@ -10,6 +10,13 @@ import {
   topicNameProblem,
 } from './topic-rules.ts';
 
+/** Limits that refuse nothing the Kafka-side rules allow (-1: no retention ceiling). */
+const open = {
+  partitionsPerTopic: 1000,
+  retentionMinutes: -1,
+  retentionBytes: -1,
+};
+
 describe('resolveConfiguration', () => {
   const defaults = {
     partitions: topicDefaults.partitions,
@@ -28,15 +35,18 @@ describe('resolveConfiguration', () => {
       cleanupPolicy: null,
     };
     for (const input of [allNull, {}, null, undefined]) {
-      assert.deepEqual(resolveConfiguration(input, 3), { ok: true, configuration: defaults });
+      assert.deepEqual(resolveConfiguration(input, 3, open), { ok: true, configuration: defaults });
     }
   });
 
   it('keeps given values and mixes them with defaults', () => {
-    assert.deepEqual(resolveConfiguration({ partitions: 6, retentionInBytes: -1, cleanupPolicy: null }, 1), {
-      ok: true,
-      configuration: { ...defaults, replicationFactor: 1, partitions: 6, retentionInBytes: -1 },
-    });
+    assert.deepEqual(
+      resolveConfiguration({ partitions: 6, retentionInBytes: -1, cleanupPolicy: null }, 1, open),
+      {
+        ok: true,
+        configuration: { ...defaults, replicationFactor: 1, partitions: 6, retentionInBytes: -1 },
+      },
+    );
   });
 
   it('matches cleanup policies case-insensitively and returns the canonical spelling', () => {
@@ -47,7 +57,7 @@ describe('resolveConfiguration', () => {
       ['deleteandcompact', 'DeleteAndCompact'],
       ['DeleteAndCompact', 'DeleteAndCompact'],
     ] as const) {
-      const result = resolveConfiguration({ cleanupPolicy: given }, 1);
+      const result = resolveConfiguration({ cleanupPolicy: given }, 1, open);
       assert.ok(result.ok, given);
       assert.equal(result.configuration.cleanupPolicy, canonical);
     }
@@ -67,11 +77,42 @@ describe('resolveConfiguration', () => {
       [{ cleanupPolicy: '' }, /cleanupPolicy/],
     ];
     for (const [input, message] of cases) {
-      const result = resolveConfiguration(input, 1);
+      const result = resolveConfiguration(input, 1, open);
       assert.equal(result.ok, false, JSON.stringify(input));
       if (!result.ok) assert.match(result.problem, message);
     }
-    assert.ok(resolveConfiguration({ retentionInMinutes: -1, retentionInBytes: -1 }, 1).ok, '-1 = unlimited');
+    assert.ok(
+      resolveConfiguration({ retentionInMinutes: -1, retentionInBytes: -1 }, 1, open).ok,
+      '-1 = unlimited',
+    );
+  });
+
+  it("refuses what exceeds the portal's limits, naming the limit and its variable", () => {
+    const limits = { partitionsPerTopic: 12, retentionMinutes: 43_200, retentionBytes: 1_000_000 };
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ partitions: 13 }, /partitions: at most 12 .*STREAMGATE_TOPIC_MAX_PARTITIONS/],
+      [
+        { retentionInMinutes: 43_201 },
+        /retentionInMinutes: at most 43200.*STREAMGATE_TOPIC_MAX_RETENTION_MINUTES/,
+      ],
+      [{ retentionInMinutes: -1 }, /not unlimited/],
+      [{ retentionInBytes: 1_000_001, retentionInMinutes: 60 }, /retentionInBytes: at most 1000000/],
+      [{ retentionInBytes: -1 }, /STREAMGATE_TOPIC_MAX_RETENTION_BYTES/],
+    ];
+    for (const [input, message] of cases) {
+      const result = resolveConfiguration(input, 1, {
+        ...limits,
+        retentionBytes: input.retentionInBytes === -1 ? 10 ** 9 : limits.retentionBytes,
+      });
+      assert.equal(result.ok, false, JSON.stringify(input));
+      if (!result.ok) assert.match(result.problem, message);
+    }
+    const atLimit = resolveConfiguration(
+      { partitions: 12, retentionInMinutes: 43_200, retentionInBytes: 1_000_000 },
+      1,
+      limits,
+    );
+    assert.ok(atLimit.ok);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { TopicLimits } from '../config.ts';
 import type { CleanupPolicy, TopicConfiguration } from '../storage/storage.ts';
 
 /**
@@ -42,10 +43,21 @@ export type ConfigurationResult =
   | { ok: true; configuration: TopicConfiguration }
   | { ok: false; problem: string };
 
-/** Nulls and absences mean the platform's defaults; cleanup policies match case-insensitively. */
+/** Whether a retention (-1: unlimited) is beyond a ceiling (-1: none). */
+function exceeds(value: number, ceiling: number): boolean {
+  if (ceiling === -1) return false;
+  return value === -1 || value > ceiling;
+}
+
+/**
+ * Nulls and absences mean the platform's defaults; cleanup policies match case-insensitively.
+ * The limits bound what one workspace may ask of the broker: partitions, and retention (time and
+ * size, never unlimited), so that a small broker's disk and file handles survive any caller.
+ */
 export function resolveConfiguration(
   input: TopicConfigurationInput | null | undefined,
   defaultReplicationFactor: number,
+  limits: Omit<TopicLimits, 'topicsPerWorkspace'>,
 ): ConfigurationResult {
   const given = input ?? {};
   const partitions = given.partitions ?? topicDefaults.partitions;
@@ -63,6 +75,21 @@ export function resolveConfiguration(
   if (!Number.isInteger(retentionInBytes) || (retentionInBytes < 1 && retentionInBytes !== -1)) {
     return { ok: false, problem: 'retentionInBytes must be a positive integer, or -1 for unlimited.' };
   }
+  if (partitions > limits.partitionsPerTopic)
+    return {
+      ok: false,
+      problem: `partitions: at most ${limits.partitionsPerTopic} per topic on this portal (STREAMGATE_TOPIC_MAX_PARTITIONS).`,
+    };
+  if (exceeds(retentionInMinutes, limits.retentionMinutes))
+    return {
+      ok: false,
+      problem: `retentionInMinutes: at most ${limits.retentionMinutes} on this portal, not unlimited (STREAMGATE_TOPIC_MAX_RETENTION_MINUTES).`,
+    };
+  if (exceeds(retentionInBytes, limits.retentionBytes))
+    return {
+      ok: false,
+      problem: `retentionInBytes: at most ${limits.retentionBytes} per partition on this portal, not unlimited (STREAMGATE_TOPIC_MAX_RETENTION_BYTES).`,
+    };
   let cleanupPolicy: CleanupPolicy = topicDefaults.cleanupPolicy;
   if (given.cleanupPolicy !== undefined && given.cleanupPolicy !== null) {
     const match = cleanupPolicies.find(

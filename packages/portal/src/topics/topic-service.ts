@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
+import type { TopicLimits } from '../config.ts';
 import { BadRequestError, BrokerUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
@@ -36,6 +37,7 @@ export function createTopicService(deps: {
   audit: AuditLog;
   broker: () => TopicBroker | null;
   defaultReplicationFactor: number;
+  limits: TopicLimits;
 }): TopicService {
   const { store, clock, audit } = deps;
 
@@ -83,8 +85,14 @@ export function createTopicService(deps: {
       await authorize(principal, 'topics.create', workspaceId);
       const problem = topicNameProblem(workspaceId, input.name);
       if (problem) throw new BadRequestError(problem);
-      const resolved = resolveConfiguration(input.configuration, deps.defaultReplicationFactor);
+      const resolved = resolveConfiguration(input.configuration, deps.defaultReplicationFactor, deps.limits);
       if (!resolved.ok) throw new BadRequestError(resolved.problem);
+      const { topicsPerWorkspace } = deps.limits;
+      const full = () =>
+        new BadRequestError(
+          `Workspace '${workspaceId}' already has its ${topicsPerWorkspace} topics, the most this portal allows (STREAMGATE_TOPICS_PER_WORKSPACE); delete one first.`,
+        );
+      if ((await store.listTopics(workspaceId)).length >= topicsPerWorkspace) throw full();
       const broker = brokerOrFail();
       const now = clock.now();
       const topic: TopicRecord = {
@@ -100,6 +108,12 @@ export function createTopicService(deps: {
       // The exact text Quix clients look for to treat a duplicate create as success.
       const exists = () => new BadRequestError(`Topic with name similar to '${input.name}' already exists.`);
       if (!(await store.insertTopic(topic))) throw exists();
+      // Parallel creates (or instances) all passed the count above: count again with ours in,
+      // and withdraw ours if it went over. Several may withdraw; the limit is never exceeded.
+      if ((await store.listTopics(workspaceId)).length > topicsPerWorkspace) {
+        await store.deleteTopic(workspaceId, input.name);
+        throw full();
+      }
       try {
         await broker.createTopic({
           name: topic.kafkaName,
