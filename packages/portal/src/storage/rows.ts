@@ -12,6 +12,7 @@ import type {
   TokenUsageRecord,
   TopicRecord,
   UserRecord,
+  WorkspacePurgeRecord,
   WorkspaceRecord,
 } from './storage.ts';
 
@@ -40,6 +41,13 @@ export const workspace = (row: Row): WorkspaceRecord => ({
   workspaceId: text(row.workspace_id),
   name: text(row.name),
   createdAt: date(row.created_at),
+});
+
+export const workspacePurge = (row: Row): WorkspacePurgeRecord => ({
+  workspaceId: text(row.workspace_id),
+  requestedAt: date(row.requested_at),
+  report: row.report === null || row.report === undefined ? null : text(row.report),
+  updatedAt: date(row.updated_at),
 });
 
 export const streamingToken = (row: Row): StreamingTokenRecord => ({

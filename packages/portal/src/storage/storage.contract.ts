@@ -240,6 +240,28 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       assert.equal(await store.deleteWorkspace(workspaceId), false);
     });
 
+    it('queues a purge of the Kafka data in the same transaction that deletes a workspace, until it is finished', async () => {
+      const { workspaceId } = await newWorkspace();
+      const other = await newWorkspace();
+      const mine = async () =>
+        (await store.listWorkspacePurges()).filter((p) => p.workspaceId === workspaceId);
+      assert.deepEqual(await mine(), []);
+      assert.equal(await store.deleteWorkspace(workspaceId, { requestedAt: t0 }), true);
+      assert.equal(await store.findWorkspace(workspaceId), null);
+      assert.deepEqual(await mine(), [{ workspaceId, requestedAt: t0, report: null, updatedAt: t0 }]);
+      // Deleting a workspace that is gone queues nothing more; a plain delete queues nothing.
+      assert.equal(await store.deleteWorkspace(workspaceId, { requestedAt: t0 }), false);
+      assert.equal(await store.deleteWorkspace(other.workspaceId), true);
+      assert.ok(!(await store.listWorkspacePurges()).some((p) => p.workspaceId === other.workspaceId));
+      const later = new Date(t0.getTime() + 5000);
+      await store.updateWorkspacePurge(workspaceId, '{"topics":"done"}', later);
+      assert.deepEqual(await mine(), [
+        { workspaceId, requestedAt: t0, report: '{"topics":"done"}', updatedAt: later },
+      ]);
+      await store.finishWorkspacePurge(workspaceId);
+      assert.deepEqual(await mine(), []);
+    });
+
     it('keeps sessions until they expire', async () => {
       const u = user();
       await store.createUser(u);

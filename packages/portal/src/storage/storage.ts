@@ -121,6 +121,14 @@ export interface TopicRecord {
   updatedAt: Date;
 }
 
+export interface WorkspacePurgeRecord {
+  workspaceId: string;
+  requestedAt: Date;
+  /** The last attempt's per-step report (JSON), null before the first attempt. */
+  report: string | null;
+  updatedAt: Date;
+}
+
 export interface NewWorkspace {
   workspace: WorkspaceRecord;
   tokens: [StreamingTokenRecord, StreamingTokenRecord];
@@ -323,7 +331,16 @@ export interface Store extends DeploymentStorage, RotationRunStorage {
   createWorkspace(input: NewWorkspace): Promise<boolean>;
   findWorkspace(workspaceId: string): Promise<WorkspaceRecord | null>;
   listWorkspaces(): Promise<WorkspaceRecord[]>;
-  deleteWorkspace(workspaceId: string): Promise<boolean>;
+  /**
+   * With `purge`, a purge of the workspace's Kafka data is queued in the same transaction, so no
+   * deleted workspace's topics, groups or transactional ids are ever forgotten.
+   */
+  deleteWorkspace(workspaceId: string, purge?: { requestedAt: Date }): Promise<boolean>;
+  /** Deleted workspaces whose Kafka data is not gone yet: their ids stay reserved. */
+  listWorkspacePurges(): Promise<WorkspacePurgeRecord[]>;
+  updateWorkspacePurge(workspaceId: string, report: string, updatedAt: Date): Promise<void>;
+  /** The Kafka data is gone: the id is free again. */
+  finishWorkspacePurge(workspaceId: string): Promise<void>;
   workspaceRolesOf(userId: string): Promise<Map<string, Role>>;
   listWorkspaceRoles(workspaceId: string): Promise<Map<string, Role>>;
   setWorkspaceRole(workspaceId: string, userId: string, role: Role): Promise<void>;

@@ -144,4 +144,18 @@ CREATE INDEX rotation_runs_workspace ON rotation_runs (workspace_id, created_at)
 ALTER TABLE users ADD COLUMN disabled_at BIGINT;
 `,
   },
+  {
+    // Security hardening (issue 10): a deleted workspace's Kafka data (topics, groups,
+    // transactional ids) is purged at the broker, retried until gone; its id stays reserved
+    // while a row is here.
+    version: 4,
+    sql: `
+CREATE TABLE workspace_purges (
+  workspace_id TEXT PRIMARY KEY,
+  requested_at BIGINT NOT NULL,
+  report TEXT,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];

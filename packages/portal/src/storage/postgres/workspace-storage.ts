@@ -12,6 +12,9 @@ type WorkspaceStorage = Pick<
   | 'findWorkspace'
   | 'listWorkspaces'
   | 'deleteWorkspace'
+  | 'listWorkspacePurges'
+  | 'updateWorkspacePurge'
+  | 'finishWorkspacePurge'
   | 'workspaceRolesOf'
   | 'listWorkspaceRoles'
   | 'setWorkspaceRole'
@@ -64,8 +67,34 @@ export function workspaceStorage(pool: Pool): WorkspaceStorage {
     async listWorkspaces() {
       return (await query(pool, 'SELECT * FROM workspaces ORDER BY workspace_id')).map(rows.workspace);
     },
-    async deleteWorkspace(workspaceId) {
-      return (await execute(pool, 'DELETE FROM workspaces WHERE workspace_id = $1', [workspaceId])) > 0;
+    async deleteWorkspace(workspaceId, purge) {
+      return transaction(pool, async (client) => {
+        const deleted =
+          (await execute(client, 'DELETE FROM workspaces WHERE workspace_id = $1', [workspaceId])) > 0;
+        if (deleted && purge) {
+          await execute(
+            client,
+            'INSERT INTO workspace_purges (workspace_id, requested_at, report, updated_at) VALUES ($1, $2, NULL, $2) ON CONFLICT (workspace_id) DO NOTHING',
+            [workspaceId, ms(purge.requestedAt)],
+          );
+        }
+        return deleted;
+      });
+    },
+    async listWorkspacePurges() {
+      return (await query(pool, 'SELECT * FROM workspace_purges ORDER BY workspace_id')).map(
+        rows.workspacePurge,
+      );
+    },
+    async updateWorkspacePurge(workspaceId, report, updatedAt) {
+      await execute(
+        pool,
+        'UPDATE workspace_purges SET report = $1, updated_at = $2 WHERE workspace_id = $3',
+        [report, ms(updatedAt), workspaceId],
+      );
+    },
+    async finishWorkspacePurge(workspaceId) {
+      await execute(pool, 'DELETE FROM workspace_purges WHERE workspace_id = $1', [workspaceId]);
     },
     async workspaceRolesOf(userId) {
       const found = await query(pool, 'SELECT workspace_id, role FROM workspace_roles WHERE user_id = $1', [

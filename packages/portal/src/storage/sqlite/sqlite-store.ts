@@ -237,9 +237,34 @@ export function createSqliteStore(path: string): Store {
     async listWorkspaces(): Promise<WorkspaceRecord[]> {
       return all('SELECT * FROM workspaces ORDER BY workspace_id').map(rows.workspace);
     },
-    async deleteWorkspace(workspaceId) {
+    async deleteWorkspace(workspaceId, purge) {
       forgetWorkspace(workspaceId);
-      return run('DELETE FROM workspaces WHERE workspace_id = ?', workspaceId) > 0;
+      return transaction(() => {
+        const deleted = run('DELETE FROM workspaces WHERE workspace_id = ?', workspaceId) > 0;
+        if (deleted && purge) {
+          run(
+            'INSERT INTO workspace_purges (workspace_id, requested_at, report, updated_at) VALUES (?, ?, NULL, ?) ON CONFLICT (workspace_id) DO NOTHING',
+            workspaceId,
+            ms(purge.requestedAt),
+            ms(purge.requestedAt),
+          );
+        }
+        return deleted;
+      });
+    },
+    async listWorkspacePurges() {
+      return all('SELECT * FROM workspace_purges ORDER BY workspace_id').map(rows.workspacePurge);
+    },
+    async updateWorkspacePurge(workspaceId, report, updatedAt) {
+      run(
+        'UPDATE workspace_purges SET report = ?, updated_at = ? WHERE workspace_id = ?',
+        report,
+        ms(updatedAt),
+        workspaceId,
+      );
+    },
+    async finishWorkspacePurge(workspaceId) {
+      run('DELETE FROM workspace_purges WHERE workspace_id = ?', workspaceId);
     },
     async workspaceRolesOf(userId) {
       const result = new Map<string, Role>();
