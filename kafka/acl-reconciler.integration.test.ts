@@ -69,9 +69,9 @@ describe('ACL reconciler on a real broker', { timeout: 600_000 }, () => {
       listActivePrincipals: async () => [{ principal: 'sgt-a', workspaceId: 'ws1' }],
       logger: quietLogger,
     });
-    assert.deepEqual(await reconciler.reconcileNow(), { created: planned.length, deleted: stray.length });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: planned.length, deleted: stray.length, skipped: [] });
     assert.deepEqual(keys(await admin.describeAcls()), keys([...foreign, ...planned]));
-    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0 });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0, skipped: [] });
 
     // Leave the broker as the next test expects it: only the foreign ACLs and nothing owned.
     const cleanup = createAclReconciler({ admin, listActivePrincipals: async () => [], logger: quietLogger });

@@ -96,8 +96,8 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
       { principal: 'sgt-a', workspaceId: 'ws1' },
       { principal: 'sgt-b', workspaceId: 'ws2' },
     ];
-    assert.deepEqual(await reconciler.reconcileNow(), { created: 16, deleted: 0 });
-    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0 });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 16, deleted: 0, skipped: [] });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0, skipped: [] });
     const acls = await admin.describeAcls({ principal: 'User:sgt-a' });
     assert.equal(acls.length, 8);
     assert.ok(acls.every((acl) => acl.resourceName === 'ws1-' && acl.patternType === 'PREFIXED'));
@@ -196,7 +196,7 @@ describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
     await producer.send({ messages: [{ topic: 'ws1-orders', key: 'before', value: 'still allowed' }] });
 
     active = active.filter((p) => p.principal !== 'sgt-a');
-    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 8 });
+    assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 8, skipped: [] });
 
     const error = await eventually('the revoked producer to be refused', async () => {
       try {
