@@ -257,6 +257,40 @@ const rows: Row[] = [
     message: /passwordHash/,
   },
   {
+    name: 'disabled as a string on a user update',
+    request: (c) => withBody(c, 'PATCH', `/users/${c.viewerId}`, { disabled: 'yes' }),
+    status: 400,
+    code: 'PORTAL_BAD_REQUEST',
+    message: /disabled/,
+  },
+  {
+    name: 'keepWorkspaceRoles without a demotion to None',
+    request: (c) => withBody(c, 'PATCH', `/users/${c.viewerId}`, { keepWorkspaceRoles: true }),
+    status: 400,
+    code: 'PORTAL_BAD_REQUEST',
+    message: /keepWorkspaceRoles/,
+  },
+  {
+    name: 'deleting a user that does not exist',
+    request: (c) => withBody(c, 'DELETE', '/users/u-nobody', undefined),
+    status: 404,
+    code: 'PORTAL_NOT_FOUND',
+  },
+  {
+    name: 'password change without the current password',
+    request: (c) => withBody(c, 'POST', '/profile/password', { newPassword: 'a-long-enough-password' }),
+    status: 400,
+    code: 'PORTAL_BAD_REQUEST',
+    message: /currentPassword/,
+  },
+  {
+    name: 'signing-key rotation with a grace period but no retirement',
+    request: (c) => withBody(c, 'POST', '/signing-keys/rotate', { purpose: 'pat', graceSeconds: 0 }),
+    status: 400,
+    code: 'PORTAL_BAD_REQUEST',
+    message: /retirePrevious/,
+  },
+  {
     name: 'organisationRole on a member',
     request: (c) =>
       withBody(c, 'PUT', `/workspaces/acme/members/${c.viewerId}`, {
