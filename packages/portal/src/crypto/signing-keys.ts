@@ -102,6 +102,10 @@ export function createSigningKeyRing(deps: {
   return {
     async current() {
       const now = clock.now().getTime();
+      if (now - knownAt > retirementRecheckMs) await reload();
+      // A key that another instance retired (or scheduled to retire) signs nothing more here.
+      if (signer && known.some((record) => record.kid === signer?.kid && record.retiredAt !== null))
+        signer = null;
       if (!signer || now - signerCheckedAt > signerRecheckMs) {
         signer = (await newestActive()) ?? (await create());
         signerCheckedAt = now;
