@@ -6,6 +6,7 @@ import { ensureKafkaJars } from '../kafka/kafka-jars.ts';
 import { ensureLegacyPythonVenv, ensurePythonVenv } from '../packages/client/test-support/python-venv.ts';
 import { ensureControlPlaneBinaries } from '../packages/portal/test-support/kubernetes/control-plane-build.ts';
 import { ensurePostgresInstalled, startPostgres } from '../packages/portal/test-support/postgres-cluster.ts';
+import { ensureSchemathesis } from '../packages/portal/test-support/schemathesis.ts';
 import { buildWebIfStale } from './web-build.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -39,13 +40,14 @@ function ensureChromium(): void {
 
 export async function runSetup(): Promise<void> {
   let done = step(
-    'Installing what the tests need (PostgreSQL, Kafka jars, Chromium, Python quixstreams 3.x and 0.5.7)',
+    'Installing what the tests need (PostgreSQL, Kafka jars, Chromium, Python quixstreams 3.x and 0.5.7, schemathesis)',
   );
   await ensurePostgresInstalled();
   await ensureKafkaJars();
   ensureChromium();
   await ensurePythonVenv();
   await ensureLegacyPythonVenv();
+  await ensureSchemathesis();
   done();
   // Go builds etcd, kube-apiserver and kube-controller-manager once per version (~11 min on two
   // idle cores, ~19 min on a busy machine), into ~/.cache/streamgate/kubernetes/; later runs find them.

@@ -38,7 +38,8 @@ async function create(dir: string, requirements: string[]): Promise<string> {
 
 const pending = new Map<string, Promise<string>>();
 
-function ensure(dir: string, requirements: string[]): Promise<string> {
+/** A venv at `dir` with exactly these pinned requirements (created once, cached); its python's path. */
+export function ensurePythonRequirements(dir: string, requirements: string[]): Promise<string> {
   let promise = pending.get(dir);
   if (!promise) {
     promise = create(dir, requirements).catch((error: unknown) => {
@@ -52,10 +53,10 @@ function ensure(dir: string, requirements: string[]): Promise<string> {
 
 /** The path of the venv's python, with quixstreams 3.x installed. */
 export function ensurePythonVenv(): Promise<string> {
-  return ensure(venvDir, [quixstreamsRequirement]);
+  return ensurePythonRequirements(venvDir, [quixstreamsRequirement]);
 }
 
 /** The path of the legacy venv's python, with quixstreams 0.5.7 (QuixStreamingClient) installed. */
 export function ensureLegacyPythonVenv(): Promise<string> {
-  return ensure(legacyVenvDir, legacyQuixstreamsRequirements);
+  return ensurePythonRequirements(legacyVenvDir, legacyQuixstreamsRequirements);
 }
