@@ -33,6 +33,7 @@ import { createStreamingTokenService } from './tokens/streaming-token-service.ts
 import { createUsageRecorder } from './tokens/usage-recorder.ts';
 import { createTopicService } from './topics/topic-service.ts';
 import { createUserService } from './users/user-service.ts';
+import { createWorkspacePurger } from './workspaces/workspace-purge.ts';
 import type { BrokerDescription } from './workspaces/workspace-routes.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
 
@@ -94,7 +95,13 @@ export async function createPortal(
   const passwordSlots = createPasswordSlots();
   const sessions = createSessionService({ store, clock, audit, throttle, passwordSlots });
   const users = createUserService({ store, clock, audit, throttle, passwordSlots });
-  const workspaces = createWorkspaceService({ store, clock, audit, tokens: streamingTokens });
+  const workspaces = createWorkspaceService({
+    store,
+    clock,
+    audit,
+    tokens: streamingTokens,
+    purgeKafkaData: (workspaceId) => purger.purgeNow(workspaceId),
+  });
   const readinessChecks: ReadinessCheck[] = [];
   const brokerJwts = createJwtIssuer({
     ring: brokerKeys,
@@ -114,6 +121,13 @@ export async function createPortal(
   streamingTokens.onRotated(() => kafka.reconcileSoon());
   workspaces.onChanged(() => kafka.reconcileSoon());
   readinessChecks.push(...kafka.readinessChecks);
+  const purger = createWorkspacePurger({
+    store,
+    clock,
+    kafka: kafka.workspaceData,
+    intervalMs: config.kafka.reconcileIntervalMs,
+    onError: (error) => logger.warn({ err: error }, 'workspace Kafka data purge failed; retrying'),
+  });
   const topics = createTopicService({
     store,
     clock,
@@ -226,7 +240,10 @@ export async function createPortal(
     },
     start(options: { reconcile?: boolean } = {}) {
       usage.start();
-      if (options.reconcile ?? true) kafka.start();
+      if (options.reconcile ?? true) {
+        kafka.start();
+        purger.start();
+      }
       runner?.start().catch(onBackgroundError);
       rotationRunExecutor.start();
     },
@@ -237,6 +254,7 @@ export async function createPortal(
     async stop(options: { stopDeployments?: boolean } = {}) {
       await rotationRunExecutor.stop();
       await runner?.stop({ stopDeployments: options.stopDeployments ?? true });
+      await purger.stop();
       await kafka.stop();
       await usage.stop();
       await store.close();

@@ -9,7 +9,13 @@ import {
   AclOperations,
   AclPermissionTypes,
   Admin,
+  type ClusterMetadata,
   ConfigResourceTypes,
+  type Connection,
+  kGetApi,
+  kGetConnection,
+  kMetadata,
+  type listTransactionsV1,
   ResourcePatternTypes,
   ResourceTypes,
 } from '@platformatic/kafka';
@@ -81,6 +87,16 @@ export interface KafkaAdmin {
   createAcls(bindings: readonly AclBinding[]): Promise<void>;
   /** Returns the ACLs Kafka deleted. */
   deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[]>;
+  /** Consumer group ids starting with `prefix`, sorted (every broker asked). */
+  listGroups(prefix: string): Promise<string[]>;
+  /** Deletes groups; Kafka refuses a group that still has members (GROUP_NOT_EMPTY). */
+  deleteGroups(groups: readonly string[]): Promise<void>;
+  /**
+   * Transactional ids starting with `prefix` the broker still keeps (ListTransactions, every
+   * broker). Kafka has no API to delete one: it expires after transactional.id.expiration.ms
+   * without use.
+   */
+  listTransactionalIds(prefix: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -225,6 +241,18 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
         return deleted;
       }),
 
+    listGroups: (prefix) =>
+      call(async (admin) =>
+        [...(await admin.listGroups()).keys()].filter((id) => id.startsWith(prefix)).sort(),
+      ),
+
+    deleteGroups: (groups) =>
+      call(async (admin) => {
+        if (groups.length > 0) await admin.deleteGroups({ groups: [...groups] });
+      }),
+
+    listTransactionalIds: (prefix) => call((admin) => listTransactionalIds(admin, prefix)),
+
     async close() {
       closed = true;
       const old = admin;
@@ -232,6 +260,41 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
       await old?.close().catch(() => {});
     },
   };
+}
+
+/** ListTransactions on every broker (each coordinates some transactional ids); @platformatic/kafka's Admin has no wrapper for it. */
+async function listTransactionalIds(admin: Admin, prefix: string): Promise<string[]> {
+  const run = <T>(start: (callback: (error: Error | null | undefined, value?: T) => void) => void) =>
+    new Promise<T>((resolve, reject) =>
+      start((error, value) => (error ? reject(error) : resolve(value as T))),
+    );
+  const metadata = await run<ClusterMetadata>((callback) =>
+    admin[kMetadata]({ topics: [], forceUpdate: true }, callback),
+  );
+  const ids = new Set<string>();
+  for (const broker of metadata.brokers.values()) {
+    const connection = await run<Connection>((callback) => admin[kGetConnection](broker, callback));
+    type ListTransactions = (
+      connection: Connection,
+      stateFilters: string[],
+      producerIdFilters: bigint[],
+      durationFilter: bigint,
+      pattern: string | null,
+      callback: (
+        error: Error | null | undefined,
+        response?: listTransactionsV1.ListTransactionsResponse,
+      ) => void,
+    ) => void;
+    const api = await run<ListTransactions>((callback) =>
+      admin[kGetApi]('ListTransactions', callback as never),
+    );
+    const response = await run<listTransactionsV1.ListTransactionsResponse>((callback) =>
+      api(connection, [], [], -1n, null, callback),
+    );
+    for (const state of response.transactionStates)
+      if (state.transactionalId.startsWith(prefix)) ids.add(state.transactionalId);
+  }
+  return [...ids].sort();
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ReadinessCheck } from '../ops/ops-routes.ts';
 import type { PortalLogger } from '../portal.ts';
 import type { Store } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
+import type { WorkspaceKafkaData } from '../workspaces/workspace-purge.ts';
 import { createAclReconciler } from './acl-reconciler.ts';
 import { brokerPrincipalOf } from './broker-principal.ts';
 import { createKafkaAdmin, type KafkaAdminOptions } from './kafka-admin.ts';
@@ -19,6 +20,7 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
   if (!bootstrap || !adminUser || !adminPassword) {
     return {
       topicBroker: (): TopicBroker | null => null,
+      workspaceData: (): WorkspaceKafkaData | null => null,
       reconcileSoon() {},
       async reconcileNow() {
         return null;
@@ -76,8 +78,24 @@ export function createKafkaConnection(deps: { config: PortalConfig; store: Store
     },
   };
 
+  const workspaceData: WorkspaceKafkaData = {
+    listTopics: (prefix) => admin.listTopics(prefix),
+    async deleteTopic(name) {
+      try {
+        await admin.deleteTopic(name);
+      } catch (error) {
+        if (!(error instanceof KafkaTopicNotFoundError)) throw error;
+      }
+    },
+    listGroups: (prefix) => admin.listGroups(prefix),
+    deleteGroups: (groups) => admin.deleteGroups(groups),
+    listTransactionalIds: (prefix) => admin.listTransactionalIds(prefix),
+  };
+
   return {
     topicBroker: (): TopicBroker | null => topicBroker,
+    /** A deleted workspace's topics, groups and transactional ids (workspaces/workspace-purge.ts). */
+    workspaceData: (): WorkspaceKafkaData | null => workspaceData,
     /** After a rotation or a workspace change: converge now, without making the caller wait. */
     reconcileSoon() {
       // Before start() there is nothing to do: start() reconciles everything first.

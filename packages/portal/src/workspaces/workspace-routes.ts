@@ -84,8 +84,8 @@ export function registerWorkspaceRoutes(
     '/workspaces/:workspaceId',
     { schema: deleteWorkspaceSchema },
     async (request, reply) => {
-      await workspaces.remove(principalOf(request), request.params.workspaceId, request.ip);
-      return reply.status(204).send();
+      const kafkaData = await workspaces.remove(principalOf(request), request.params.workspaceId, request.ip);
+      return reply.status(200).send({ workspaceId: request.params.workspaceId, kafkaData });
     },
   );
 

@@ -1,4 +1,4 @@
-import { authErrors, dateTime, errorBody, noContent, roleSchema, workspaceIdParam } from '../http/schemas.ts';
+import { authErrors, dateTime, errorBody, roleSchema, workspaceIdParam } from '../http/schemas.ts';
 
 export const workspaceBody = {
   type: 'object',
@@ -79,11 +79,47 @@ export const getWorkspaceSchema = {
   response: { 200: workspaceBody, ...authErrors },
 } as const;
 
+const purgeStep = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['done', 'remaining', 'detail'],
+  properties: {
+    done: { type: 'boolean' },
+    remaining: { type: ['integer', 'null'] },
+    detail: { type: 'string' },
+  },
+} as const;
+
 export const deleteWorkspaceSchema = {
   tags: ['workspaces'],
-  summary: 'Delete a workspace, its tokens and its topics (Admin).',
+  summary:
+    'Delete a workspace, its tokens, deployments and topics (Admin). The answer reports each step of removing its Kafka data; what is not done yet is retried until it is, and the id stays reserved until then.',
   params: workspaceIdParam,
-  response: { 204: noContent, ...authErrors },
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workspaceId', 'kafkaData'],
+      properties: {
+        workspaceId: { type: 'string' },
+        kafkaData: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['complete', 'steps'],
+          properties: {
+            complete: { type: 'boolean' },
+            steps: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['topics', 'consumerGroups', 'transactionalIds'],
+              properties: { topics: purgeStep, consumerGroups: purgeStep, transactionalIds: purgeStep },
+            },
+          },
+        },
+      },
+    },
+    ...authErrors,
+  },
 } as const;
 
 const memberBody = {

@@ -7,6 +7,7 @@ import { effectiveRole, type Role } from '../permissions/roles.ts';
 import type { Store, UserRecord, WorkspaceRecord } from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import { prefixCollision, workspaceIdProblem } from './workspace-id.ts';
+import type { PurgeReport } from './workspace-purge.ts';
 
 export interface WorkspaceView extends WorkspaceRecord {
   /** The caller's effective role, for humans. */
@@ -30,7 +31,8 @@ export interface WorkspaceService {
     input: { workspaceId: string; name: string },
     address: string | null,
   ): Promise<WorkspaceView>;
-  remove(principal: Principal, workspaceId: string, address: string | null): Promise<void>;
+  /** Deletes the workspace and makes a first attempt at its Kafka data (retried until gone). */
+  remove(principal: Principal, workspaceId: string, address: string | null): Promise<PurgeReport>;
   members(principal: Principal, workspaceId: string): Promise<Member[]>;
   setMemberRole(
     principal: Principal,
@@ -67,6 +69,8 @@ export function createWorkspaceService(deps: {
   clock: Clock;
   audit: AuditLog;
   tokens: StreamingTokenService;
+  /** One purge attempt of a deleted workspace's Kafka data (workspace-purge.ts). */
+  purgeKafkaData: (workspaceId: string) => Promise<PurgeReport>;
 }): WorkspaceService {
   const { store, clock, audit, tokens } = deps;
   const listeners: (() => void)[] = [];
@@ -93,6 +97,11 @@ export function createWorkspaceService(deps: {
     return workspace;
   };
 
+  const stillPurging = (workspaceId: string, reserved: string) =>
+    new ConflictError(
+      `Workspace id '${workspaceId}' is reserved: the deleted workspace '${reserved}' still has Kafka data (topics, consumer groups or transactional ids) being removed. Try again later.`,
+    );
+
   const insert = async (workspaceId: string, name: string) => {
     const problem = workspaceIdProblem(workspaceId);
     if (problem) throw new BadRequestError(problem);
@@ -100,6 +109,11 @@ export function createWorkspaceService(deps: {
       throw new BadRequestError('A workspace name has 1 to 100 characters.');
     const existing = (await store.listWorkspaces()).map((w) => w.workspaceId);
     if (existing.includes(workspaceId)) throw new ConflictError(`Workspace '${workspaceId}' already exists.`);
+    // A deleted workspace's id (and every id overlapping it) stays reserved until its Kafka
+    // data is gone, so no new workspace inherits its topics, groups or transactional ids.
+    const purging = (await store.listWorkspacePurges()).map((p) => p.workspaceId);
+    const reserved = purging.includes(workspaceId) ? workspaceId : prefixCollision(workspaceId, purging);
+    if (reserved) throw stillPurging(workspaceId, reserved);
     const overlap = (collision: string) =>
       new BadRequestError(
         `Workspace id '${workspaceId}' overlaps '${collision}': Kafka topics, groups and ACLs are prefixed '{workspaceId}-', so one id must not start with another followed by '-'.`,
@@ -116,9 +130,12 @@ export function createWorkspaceService(deps: {
       workspaceId,
       (await store.listWorkspaces()).map((w) => w.workspaceId),
     );
-    if (late) {
+    const latePurge = (await store.listWorkspacePurges())
+      .map((p) => p.workspaceId)
+      .find((id) => id === workspaceId || prefixCollision(workspaceId, [id]));
+    if (late || latePurge) {
       await store.deleteWorkspace(workspaceId);
-      throw overlap(late);
+      throw late ? overlap(late) : stillPurging(workspaceId, latePurge!);
     }
     changed();
     return workspace;
@@ -152,14 +169,18 @@ export function createWorkspaceService(deps: {
     async remove(principal, workspaceId, address) {
       await findVisible(principal, workspaceId);
       authorize(principal, 'workspace.delete', workspaceId);
-      await store.deleteWorkspace(workspaceId);
+      await store.deleteWorkspace(workspaceId, { requestedAt: clock.now() });
+      // The tokens' ACLs go first (the reconciler), then the data: nobody re-creates it meanwhile.
       changed();
+      const report = await deps.purgeKafkaData(workspaceId);
       await audit.record({
         actor: { kind: 'principal', principal },
         action: 'workspace.delete',
         workspaceId,
+        details: { kafkaData: report },
         address,
       });
+      return report;
     },
     async members(principal, workspaceId) {
       await findVisible(principal, workspaceId);
