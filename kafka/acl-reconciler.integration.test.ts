@@ -69,7 +69,11 @@ describe('ACL reconciler on a real broker', { timeout: 600_000 }, () => {
       listActivePrincipals: async () => [{ principal: 'sgt-a', workspaceId: 'ws1' }],
       logger: quietLogger,
     });
-    assert.deepEqual(await reconciler.reconcileNow(), { created: planned.length, deleted: stray.length, skipped: [] });
+    assert.deepEqual(await reconciler.reconcileNow(), {
+      created: planned.length,
+      deleted: stray.length,
+      skipped: [],
+    });
     assert.deepEqual(keys(await admin.describeAcls()), keys([...foreign, ...planned]));
     assert.deepEqual(await reconciler.reconcileNow(), { created: 0, deleted: 0, skipped: [] });
 
