@@ -215,20 +215,6 @@ export function createRotationRunService(deps: {
           `A rotation run is already running in workspace '${workspaceId}'${active ? ` (${active.rotationId})` : ''}; wait for it or cancel it.`,
         );
       }
-      await audit.record({
-        actor: { kind: 'principal', principal },
-        action: 'rotation_run.start',
-        workspaceId,
-        target: run.rotationId,
-        details: {
-          rotationId: run.rotationId,
-          mode: run.mode,
-          quietSeconds,
-          timeoutSeconds: run.timeoutSeconds,
-          force: run.force,
-        },
-        address,
-      });
       deps.pokeExecutor();
       return run;
     },
