@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { PortalLogger } from '../portal.ts';
+import { serialTicks } from '../scheduling/serial-ticks.ts';
 import type { RotationRunRecord, RotationStep, Store } from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
@@ -38,8 +39,6 @@ export function createRotationRunExecutor(deps: {
 }): RotationRunExecutor {
   const { store, clock, audit } = deps;
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   const now = () => clock.now();
   const iso = () => now().toISOString();
@@ -336,7 +335,7 @@ export function createRotationRunExecutor(deps: {
       );
     // The audit entries commit with the run's new state: a crash cannot keep one without the other.
     if (!(await store.updateRotationRun(run, entries))) return; // another executor advanced it first
-    again = true; // a step ended: take the next one without waiting for the timer
+    ticks.again(); // a step ended: take the next one without waiting for the timer
   };
 
   const tick = async () => {
@@ -349,26 +348,11 @@ export function createRotationRunExecutor(deps: {
     }
   };
 
-  const runTick = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        let rounds = 0;
-        do {
-          again = false;
-          await tick();
-        } while (again && ++rounds < 20);
-      } catch (error) {
-        deps.logger.error({ err: error }, 'rotation run executor: tick failed');
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  };
+  const ticks = serialTicks(tick, {
+    onError: (error) => deps.logger.error({ err: error }, 'rotation run executor: tick failed'),
+    maxRounds: 20,
+  });
+  const runTick = ticks.run;
 
   return {
     start() {
@@ -380,7 +364,7 @@ export function createRotationRunExecutor(deps: {
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      await running;
+      await ticks.idle();
     },
     poke() {
       if (timer) void runTick();

@@ -2,6 +2,7 @@ import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { Clock } from '../../clock.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { PortalLogger } from '../../portal.ts';
+import { serialTicks } from '../../scheduling/serial-ticks.ts';
 import type { DeploymentObserved, DeploymentRecord, Store } from '../../storage/storage.ts';
 import { openVariables, tokenValueFor } from '../deployment-secrets.ts';
 import type { DeploymentRunner } from '../runner.ts';
@@ -50,8 +51,6 @@ export function createKubernetesRunner(deps: {
   const namespace = api.namespace;
   const written = new Map<string, string>();
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
 
   const wantedFor = async (deployment: DeploymentRecord): Promise<WantedObjects | string> => {
@@ -256,25 +255,11 @@ export function createKubernetesRunner(deps: {
     );
   };
 
-  const runTick = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await tick();
-        } while (again && !stopped);
-      } catch (error) {
-        logger.error({ error: describeApiError(error) }, 'kubernetes runner: tick failed');
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  };
+  const ticks = serialTicks(tick, {
+    onError: (error) => logger.error({ error: describeApiError(error) }, 'kubernetes runner: tick failed'),
+    mayRepeat: () => !stopped,
+  });
+  const runTick = ticks.run;
 
   return {
     kind: 'kubernetes',
@@ -288,7 +273,7 @@ export function createKubernetesRunner(deps: {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = null;
-      await running;
+      await ticks.idle();
     },
     poke() {
       if (!stopped && timer) void runTick();

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.ts';
 import { randomId, sha256Hex } from '../../crypto/hashing.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { PortalLogger } from '../../portal.ts';
+import { serialTicks } from '../../scheduling/serial-ticks.ts';
 import type {
   DeploymentExit,
   DeploymentInstance,
@@ -77,8 +78,6 @@ export function createProcessRunner(deps: {
   const runnerId = sha256Hex(`process-runner:${options.logsDir}`).slice(0, 24);
   const tracked = new Map<string, Tracked>();
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
 
   const nowMs = () => clock.now().getTime();
@@ -337,25 +336,11 @@ export function createProcessRunner(deps: {
     reapDeleted(new Set(deployments.map((d) => d.deploymentId)));
   };
 
-  const runTick = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await tick();
-        } while (again && !stopped);
-      } catch (error) {
-        logger.error({ err: error }, 'deployment runner: tick failed');
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  };
+  const ticks = serialTicks(tick, {
+    onError: (error) => logger.error({ err: error }, 'deployment runner: tick failed'),
+    mayRepeat: () => !stopped,
+  });
+  const runTick = ticks.run;
 
   /** What a previous portal process left: recorded instances are adopted, unrecorded ones killed. */
   const adopt = async () => {
@@ -408,7 +393,7 @@ export function createProcessRunner(deps: {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = null;
-      await running;
+      await ticks.idle();
       if (!stopOptions.stopDeployments) return;
       const deadline = Date.now() + options.stopGraceMs + 2000;
       for (const [deploymentId, state] of tracked)
