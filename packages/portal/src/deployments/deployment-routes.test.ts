@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { bearer, type Caller, type Harness, startHarness } from '../../test-support/portal-harness.ts';
+import { waitFor } from '../../test-support/wait-for.ts';
 
 /**
  * The deployments API over HTTP with the process runner on: what a Manager creates runs with
@@ -11,20 +12,6 @@ import { bearer, type Caller, type Harness, startHarness } from '../../test-supp
 const ws = 'acme';
 const secretValue = 'hunter2-very-secret-value';
 const forever = ['node', '-e', "setInterval(() => console.log('tick', process.env.GREETING), 200)"];
-
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('deployments API', () => {
   let h: Harness;

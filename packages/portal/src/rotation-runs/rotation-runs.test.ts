@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { bearer, type Caller, type Harness, startHarness } from '../../test-support/portal-harness.ts';
+import { waitFor } from '../../test-support/wait-for.ts';
 
 /**
  * Rotation runs over HTTP with the process runner and real processes (no broker: the broker
@@ -15,16 +16,6 @@ const onlyOnToken = (token: string) => [
   '-e',
   `if (process.env.Quix__Sdk__Token !== ${JSON.stringify(token)}) process.exit(9); setInterval(() => {}, 1000)`,
 ];
-
-const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('rotation runs', () => {
   let h: Harness;

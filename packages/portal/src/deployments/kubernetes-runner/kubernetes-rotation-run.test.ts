@@ -6,6 +6,7 @@ import { type ControlPlane, startControlPlane } from '../../../test-support/kube
 import { type PodReadiness, startPodReadiness } from '../../../test-support/kubernetes/pod-readiness.ts';
 import { createPortalNamespace } from '../../../test-support/kubernetes/portal-namespace.ts';
 import { bearer, type Caller, type Harness, startHarness } from '../../../test-support/portal-harness.ts';
+import { waitFor } from '../../../test-support/wait-for.ts';
 import { annotation, label, objectNames } from './kubernetes-manifests.ts';
 
 /**
@@ -15,6 +16,7 @@ import { annotation, label, objectNames } from './kubernetes-manifests.ts';
  * the new pods is held back (no kubelet runs; the test plays its part) to look at the run while
  * a rollout is under way.
  */
+
 describe('kubernetes: a zero-downtime rotation run', () => {
   const namespace = 'streamgate-rotation';
   const ws = 'kuberot';
@@ -53,19 +55,6 @@ describe('kubernetes: a zero-downtime rotation run', () => {
       headers: { ...admin.headers, ...headers },
       ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
     });
-  const waitFor = async <T>(
-    what: string,
-    probe: () => Promise<T | null | undefined | false>,
-    ms = 60_000,
-  ) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
   const live = async (d: { deploymentId: string; name: string }) =>
     (await plane.api('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/${objectNames(d).deployment}`))
       .body as V1Deployment;
