@@ -127,6 +127,8 @@ export type DeploymentVariablesInput = Record<string, string | { value?: string;
 export interface CreateDeployment {
   name: string;
   command: string[];
+  /** A container image: what the Kubernetes runner runs (the process runner ignores it). */
+  image?: string | null;
   workingDirectory?: string | null;
   variables?: DeploymentVariablesInput;
   replicas?: number;
@@ -141,6 +143,7 @@ export interface Deployment {
   workspaceId: string;
   name: string;
   command: string[];
+  image?: string | null;
   workingDirectory: string | null;
   replicas: number;
   /** Secret values are never sent: `{secret: true}`. */

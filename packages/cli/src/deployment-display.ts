@@ -52,6 +52,7 @@ export function deploymentFields(deployment: Deployment, now: Date): string {
     ['Restarts', String(deployment.restartCount)],
     ['Last exit', lastExit(deployment, now)],
     ['Command', deployment.command.map(shellWord).join(' ')],
+    ...(deployment.image ? ([['Image', deployment.image]] as [string, string][]) : []),
     ['Working dir', deployment.workingDirectory ?? '-'],
     ['Variables', variables.length === 0 ? '-' : variables.join(`\n${' '.repeat(14)}`)],
     ['Created', formatDate(deployment.createdAt)],

@@ -10,6 +10,11 @@ import { UsageError } from './errors.ts';
 
 /** The options create and update share: what a deployment runs, and how. */
 export const deploymentOptions = {
+  image: {
+    type: 'string',
+    placeholder: '<image>',
+    description: 'A container image (deployments run on Kubernetes need one; the process runner ignores it).',
+  },
   workdir: {
     type: 'string',
     placeholder: '<path>',
@@ -102,6 +107,8 @@ export function createBody(input: CommandInput): CreateDeployment {
   const argv = command(input.trailing, input.usage);
   if (!argv) throw new UsageError('The command to run is missing: put it after --.', input.usage);
   const body: CreateDeployment = { name: input.values.requiredString('name'), command: argv };
+  const image = input.values.string('image');
+  if (image !== undefined) body.image = image;
   const workdir = workingDirectory(input);
   if (workdir !== undefined) body.workingDirectory = workdir;
   const variables = variablesFrom(input);
@@ -123,6 +130,8 @@ export function updateBody(input: CommandInput, current: Deployment): UpdateDepl
   const body: UpdateDeployment = {};
   const argv = command(input.trailing, input.usage);
   if (argv) body.command = argv;
+  const image = input.values.string('image');
+  if (image !== undefined) body.image = image;
   const workdir = workingDirectory(input);
   if (workdir !== undefined) body.workingDirectory = workdir;
   const replicas = input.values.integer('replicas', { min: 1, max: 10 });
@@ -148,7 +157,7 @@ export function updateBody(input: CommandInput, current: Deployment): UpdateDepl
   }
   if (Object.keys(body).length === 0) {
     throw new UsageError(
-      'Nothing to change: give a command after --, --workdir, --replicas, --token-slot, --env, --secret or --unset.',
+      'Nothing to change: give a command after --, --image, --workdir, --replicas, --token-slot, --env, --secret or --unset.',
       input.usage,
     );
   }

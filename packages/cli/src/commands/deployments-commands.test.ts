@@ -102,6 +102,8 @@ describe('deployments', () => {
       '--replicas',
       '2',
       '--no-start',
+      '--image',
+      'registry.example/idle:1.0',
       '--secret',
       `PASSWORD=${secret}`,
       '--json',
@@ -117,6 +119,7 @@ describe('deployments', () => {
     assert.equal(body.tokenSlot, 2);
     assert.equal(body.replicas, 2);
     assert.equal(body.desiredState, 'Stopped');
+    assert.equal(body.image, 'registry.example/idle:1.0', 'kept for a Kubernetes runner');
     assert.deepEqual(body.variables.PASSWORD, { secret: true });
     assert.equal(body.tokenId, (await portal.tokens(ws)).token2.id);
   });

@@ -171,6 +171,7 @@ export type Deployment = {
   workspaceId: string;
   name: string;
   command: string[];
+  image?: string | null;
   workingDirectory: string | null;
   replicas: number;
   variables: Record<string, DeploymentVariable>;
@@ -193,6 +194,7 @@ export type Deployment = {
 export type NewDeployment = {
   name: string;
   command: string[];
+  image?: string | null;
   workingDirectory?: string | null;
   variables?: Record<string, VariableInput>;
   replicas?: number;

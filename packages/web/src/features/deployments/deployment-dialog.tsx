@@ -83,6 +83,7 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
   const [name, setName] = useState(deployment?.name ?? '');
   const [commandLine, setCommandLine] = useState(deployment ? formatCommandLine(deployment.command) : '');
   const [workingDirectory, setWorkingDirectory] = useState(deployment?.workingDirectory ?? '');
+  const [image, setImage] = useState(deployment?.image ?? '');
   const [replicas, setReplicas] = useState<number | string>(deployment?.replicas ?? 1);
   const [tokenSlot, setTokenSlot] = useState<TokenSlot>(deployment?.tokenSlot ?? 1);
   const [rows, setRows] = useState<VariableRow[]>(() => (deployment ? rowsOf(deployment.variables) : []));
@@ -111,6 +112,7 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
     if (!valid || problems.size > 0) return;
     const fields = {
       command: args,
+      image: image.trim() || null,
       workingDirectory: workingDirectory.trim() || null,
       replicas: Number(replicas),
       // An unchanged slot is not sent: the deployment stays on the token it runs with.
@@ -183,6 +185,15 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
             />
             <ArgvPreview args={args} />
           </Stack>
+          <TextInput
+            label="Container image"
+            description="What it runs in when deployments run on Kubernetes; the process runner ignores it"
+            placeholder="registry.example/orders:1.4"
+            value={image}
+            onChange={(e) => setImage(e.currentTarget.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label="Working directory"
