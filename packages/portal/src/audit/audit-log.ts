@@ -1,39 +1,8 @@
+import type { AuditAction } from '@streamgate/contract';
 import type { Clock } from '../clock.ts';
 import { randomId } from '../crypto/hashing.ts';
 import type { Principal } from '../permissions/principal.ts';
 import type { AuditRecord, Store } from '../storage/storage.ts';
-
-export const auditActions = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'streaming_tokens.view',
-  'streaming_tokens.rotate',
-  'pat.create',
-  'pat.revoke',
-  'user.create',
-  'user.update',
-  'user.delete',
-  'user.password_change',
-  'member.set',
-  'member.remove',
-  'workspace.create',
-  'workspace.delete',
-  'topic.create',
-  'topic.delete',
-  'signing_key.rotate',
-  'deployment.create',
-  'deployment.update',
-  'deployment.delete',
-  'deployment.start',
-  'deployment.stop',
-  'deployment.restart',
-  'rotation_run.start',
-  'rotation_run.step',
-  'rotation_run.end',
-  'rotation_run.cancel',
-] as const;
-export type AuditAction = (typeof auditActions)[number];
 
 export type Actor =
   | { kind: 'principal'; principal: Principal }

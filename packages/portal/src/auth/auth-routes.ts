@@ -1,8 +1,8 @@
+import { loginSchema, logoutSchema, meSchema, tokenDetailsSchema } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError, UnauthenticatedError } from '../errors.ts';
 import { principalOf, sessionCookieName } from '../http/request-auth.ts';
 import type { Store, UserRecord } from '../storage/storage.ts';
-import { loginSchema, logoutSchema, meSchema, tokenDetailsSchema } from './auth-schemas.ts';
 import { type SessionService, sessionLifetimeMs } from './session-service.ts';
 
 export const userJson = (user: UserRecord) => ({

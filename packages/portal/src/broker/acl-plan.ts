@@ -1,6 +1,6 @@
 // Which Kafka ACLs the active streaming tokens should have, and what to change to get there.
 // Pure: no Kafka client here (kafka-admin.ts translates these bindings to the wire).
-import { workspaceIdProblem } from '../workspaces/workspace-id.ts';
+import { workspaceIdProblem } from '@streamgate/contract';
 
 export type AclResourceType =
   | 'TOPIC'

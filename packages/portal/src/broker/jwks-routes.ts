@@ -1,36 +1,6 @@
+import { jwksSchema } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
 import type { SigningKeyRing } from '../crypto/signing-keys.ts';
-
-const jwksSchema = {
-  tags: ['broker access'],
-  summary: 'The public keys that verify broker JWTs (the broker fetches them).',
-  response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['keys'],
-      properties: {
-        keys: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['kty', 'kid'],
-            properties: {
-              kty: { type: 'string' },
-              crv: { type: 'string' },
-              x: { type: 'string' },
-              y: { type: 'string' },
-              kid: { type: 'string' },
-              alg: { type: 'string' },
-              use: { type: 'string' },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
 
 export function registerJwksRoutes(app: FastifyInstance, deps: { brokerKeys: SigningKeyRing }): void {
   app.get(

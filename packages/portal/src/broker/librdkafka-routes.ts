@@ -1,8 +1,8 @@
+import { certificatesSchema, librdkafkaSchema } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
 import { zipSync } from 'fflate';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { principalOf } from '../http/request-auth.ts';
-import { authErrors, noContent, workspaceIdParam } from '../http/schemas.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 
@@ -12,46 +12,6 @@ export interface BrokerConnection {
   tokenEndpointUrl: string;
   caCertPem: string | null;
 }
-
-const librdkafkaSchema = {
-  tags: ['broker access'],
-  summary:
-    'A flat librdkafka configuration for this workspace: OAUTHBEARER via the OIDC token endpoint, with the presented streaming token as client secret.',
-  params: workspaceIdParam,
-  response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      required: [
-        'bootstrap.servers',
-        'security.protocol',
-        'sasl.mechanism',
-        'sasl.oauthbearer.method',
-        'sasl.oauthbearer.client.id',
-        'sasl.oauthbearer.client.secret',
-        'sasl.oauthbearer.token.endpoint.url',
-      ],
-      properties: {
-        'bootstrap.servers': { type: 'string' },
-        'security.protocol': { type: 'string' },
-        'sasl.mechanism': { type: 'string' },
-        'sasl.oauthbearer.method': { type: 'string' },
-        'sasl.oauthbearer.client.id': { type: 'string' },
-        'sasl.oauthbearer.client.secret': { type: 'string' },
-        'sasl.oauthbearer.token.endpoint.url': { type: 'string' },
-        'ssl.ca.cert': { type: 'string' },
-      },
-    },
-    ...authErrors,
-  },
-} as const;
-
-const certificatesSchema = {
-  tags: ['broker access'],
-  summary: "The broker's CA certificate as a zip holding ca.cert; 204 when the broker needs none.",
-  params: workspaceIdParam,
-  response: { 200: { type: 'string', format: 'binary' }, 204: noContent, ...authErrors },
-} as const;
 
 type Params = { Params: { workspaceId: string } };
 

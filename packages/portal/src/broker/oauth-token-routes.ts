@@ -1,39 +1,9 @@
+import { tokenSchema } from '@streamgate/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../http/request-auth.ts';
 import type { BrokerTokenService } from './broker-token-service.ts';
 import { readClientCredentials } from './client-credentials.ts';
 import { OAuthError } from './oauth-errors.ts';
-
-const oauthErrorBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['error'],
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-} as const;
-
-const tokenSchema = {
-  tags: ['broker access'],
-  summary:
-    'OAuth 2.0 client-credentials grant: Basic workspaceId:streamingToken → a short-lived broker JWT (as librdkafka sends it).',
-  consumes: ['application/x-www-form-urlencoded'],
-  response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['access_token', 'token_type', 'expires_in'],
-      properties: {
-        access_token: { type: 'string' },
-        token_type: { type: 'string' },
-        expires_in: { type: 'integer' },
-      },
-    },
-    400: oauthErrorBody,
-    401: oauthErrorBody,
-    413: oauthErrorBody,
-    415: oauthErrorBody,
-    429: oauthErrorBody,
-  },
-} as const;
 
 /** Every failure here speaks RFC 6749 (`{"error", "error_description"}`), never the portal's error shape. */
 function sendOAuthError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {

@@ -1,7 +1,4 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import { BadRequestError, PortalError } from '../errors.ts';
-import { principalOf } from '../http/request-auth.ts';
 import {
   createDeploymentSchema,
   deleteDeploymentSchema,
@@ -10,7 +7,10 @@ import {
   getDeploymentSchema,
   listDeploymentsSchema,
   updateDeploymentSchema,
-} from './deployment-schemas.ts';
+} from '@streamgate/contract';
+import type { FastifyInstance } from 'fastify';
+import { BadRequestError, PortalError } from '../errors.ts';
+import { principalOf } from '../http/request-auth.ts';
 import type {
   CreateDeploymentInput,
   DeploymentService,

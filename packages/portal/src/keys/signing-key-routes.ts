@@ -1,50 +1,12 @@
+import { rotateSigningKeySchema } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { SigningKeyRing } from '../crypto/signing-keys.ts';
 import { BadRequestError, ForbiddenError } from '../errors.ts';
 import { principalOf } from '../http/request-auth.ts';
-import { authErrors, dateTime } from '../http/schemas.ts';
 import { can } from '../permissions/permissions.ts';
 
 type Purpose = 'pat' | 'broker';
-
-const rotateSchema = {
-  tags: ['signing keys'],
-  summary:
-    'Add a new signing key for PATs or broker JWTs; it signs from now on. With retirePrevious, the older keys stop verifying (and leave the JWKS) after graceSeconds, by default the longest lifetime of what they signed (organisation Admin).',
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['purpose'],
-    properties: {
-      purpose: { type: 'string', enum: ['pat', 'broker'] },
-      retirePrevious: { type: 'boolean' },
-      graceSeconds: { type: 'integer', minimum: 0 },
-    },
-  },
-  response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['purpose', 'kid', 'publishedKids', 'retiring'],
-      properties: {
-        purpose: { type: 'string' },
-        kid: { type: 'string' },
-        publishedKids: { type: 'array', items: { type: 'string' } },
-        retiring: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['kid', 'retiresAt'],
-            properties: { kid: { type: 'string' }, retiresAt: dateTime },
-          },
-        },
-      },
-    },
-    ...authErrors,
-  },
-} as const;
 
 export function registerSigningKeyRoutes(
   app: FastifyInstance,
@@ -58,7 +20,7 @@ export function registerSigningKeyRoutes(
 ): void {
   app.post<{ Body: { purpose: Purpose; retirePrevious?: boolean; graceSeconds?: number } }>(
     '/signing-keys/rotate',
-    { schema: rotateSchema },
+    { schema: rotateSigningKeySchema },
     async (request) => {
       const principal = principalOf(request);
       const decision = can(principal, 'signingKeys.rotate');

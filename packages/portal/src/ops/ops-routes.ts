@@ -1,5 +1,5 @@
+import { errorBody, statusBody } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../http/schemas.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Store } from '../storage/storage.ts';
 import type { Metrics } from './metrics.ts';
@@ -13,24 +13,6 @@ export interface ReadinessCheck {
   check(): Promise<string | undefined>;
   critical: boolean;
 }
-
-const statusBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['status'],
-  properties: {
-    status: { type: 'string' },
-    checks: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['ok'],
-        properties: { ok: { type: 'boolean' }, detail: { type: 'string' } },
-      },
-    },
-  },
-} as const;
 
 export function registerOpsRoutes(
   app: FastifyInstance,

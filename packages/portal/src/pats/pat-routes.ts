@@ -1,6 +1,6 @@
+import { createPatSchema, listPatsSchema, revokePatSchema } from '@streamgate/contract';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../http/request-auth.ts';
-import { createPatSchema, listPatsSchema, revokePatSchema } from './pat-schemas.ts';
 import type { PatService } from './pat-service.ts';
 
 type CreateBody = { name: string; expiresAt: string; workspaces?: string[] | null; readOnly?: boolean };

@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../http/request-auth.ts';
-import type { RotationRunRecord } from '../storage/storage.ts';
 import {
   getRotationRunSchema,
   listRotationRunsSchema,
   rotationPlanSchema,
   rotationRunActionSchema,
   startRotationSchema,
-} from './rotation-run-schemas.ts';
+} from '@streamgate/contract';
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../http/request-auth.ts';
+import type { RotationRunRecord } from '../storage/storage.ts';
 import type { RotationRunService, StartRotationInput } from './rotation-run-service.ts';
 
 type WorkspaceParams = { Params: { workspaceId: string } };

@@ -1,6 +1,6 @@
+import { getStreamingTokensSchema, rotateStreamingTokensSchema } from '@streamgate/contract';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principalOf } from '../http/request-auth.ts';
-import { getStreamingTokensSchema, rotateStreamingTokensSchema } from './streaming-token-schemas.ts';
 import type { StreamingTokenService, StreamingTokensView } from './streaming-token-service.ts';
 
 type Params = { Params: { workspaceId: string } };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maxWorkspaceIdLength, prefixCollision, workspaceIdProblem } from './workspace-id.ts';
+import { maxWorkspaceIdLength, workspaceIdProblem } from '@streamgate/contract';
+import { prefixCollision } from './workspace-id.ts';
 
 describe('workspaceIdProblem', () => {
   const valid = ['a', 'acme', 'acme-dev', 'a1-b2-c3', '0', '123-456', 'x'.repeat(64)];

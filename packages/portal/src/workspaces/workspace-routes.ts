@@ -1,7 +1,3 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { brokerPrincipalOf } from '../broker/broker-principal.ts';
-import { principalOf } from '../http/request-auth.ts';
-import type { Role } from '../permissions/roles.ts';
 import {
   createWorkspaceSchema,
   deleteWorkspaceSchema,
@@ -10,7 +6,11 @@ import {
   listWorkspacesSchema,
   resetMemberSchema,
   setMemberSchema,
-} from './workspace-schemas.ts';
+} from '@streamgate/contract';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { brokerPrincipalOf } from '../broker/broker-principal.ts';
+import { principalOf } from '../http/request-auth.ts';
+import type { Role } from '../permissions/roles.ts';
 import type { WorkspaceService, WorkspaceView } from './workspace-service.ts';
 
 /** How clients reach the broker, as the Quix workspace object describes it. */

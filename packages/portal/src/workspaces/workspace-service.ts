@@ -1,3 +1,4 @@
+import { workspaceIdProblem } from '@streamgate/contract';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
@@ -6,7 +7,7 @@ import type { Principal } from '../permissions/principal.ts';
 import { effectiveRole, type Role } from '../permissions/roles.ts';
 import type { Store, UserRecord, WorkspaceRecord } from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
-import { prefixCollision, workspaceIdProblem } from './workspace-id.ts';
+import { prefixCollision } from './workspace-id.ts';
 import type { PurgeReport } from './workspace-purge.ts';
 
 export interface WorkspaceView extends WorkspaceRecord {

@@ -1,4 +1,5 @@
-import { authErrors, dateTime, errorBody, noContent, workspaceIdParam } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, errorBody, noContent, workspaceIdParam } from './http.ts';
 
 /** JSON schemas of the deployment routes: the contract both ways (and the OpenAPI document). */
 export const deploymentNamePattern = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
@@ -204,3 +205,8 @@ export const deploymentLogsSchema = {
   produces: ['text/plain'],
   response: { 200: { type: 'string' }, ...errors },
 } as const;
+
+export type Deployment = FromSchema<typeof deploymentJson>;
+export type CreateDeploymentRequest = FromSchema<typeof createDeploymentBody>;
+export type UpdateDeploymentRequest = FromSchema<typeof updateDeploymentBody>;
+export type DeploymentStatus = Deployment['status'];

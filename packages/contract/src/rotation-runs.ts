@@ -1,4 +1,5 @@
-import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from './http.ts';
 
 const clientJson = {
   type: 'object',
@@ -205,3 +206,9 @@ export const getRotationRunSchema = {
 
 export const rotationRunActionSchema = (summary: string) =>
   ({ tags, summary, params: runParams, response: { 200: rotationRunJson, ...errors } }) as const;
+
+export type RotationRun = FromSchema<typeof rotationRunJson>;
+export type RotationRunStep = RotationRun['steps'][number];
+export type RotationPlan = FromSchema<(typeof rotationPlanSchema.response)[200]>;
+export type StartRotationRequest = FromSchema<typeof startRotationSchema.body>;
+export type RotationMode = StartRotationRequest['mode'];

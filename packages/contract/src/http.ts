@@ -1,3 +1,27 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** Every error code the portal answers with, in `code` of an error body. */
+export const errorCodes = [
+  'PORTAL_BAD_REQUEST',
+  'PORTAL_UNAUTHENTICATED',
+  'PORTAL_INVALID_TOKEN',
+  'PORTAL_TOKEN_REVOKED',
+  'PORTAL_FORBIDDEN',
+  'PORTAL_CSRF',
+  'PORTAL_NOT_FOUND',
+  'PORTAL_METHOD_NOT_ALLOWED',
+  'PORTAL_CONFLICT',
+  'PORTAL_PRECONDITION_REQUIRED',
+  'PORTAL_URI_TOO_LONG',
+  'PORTAL_RATE_LIMITED',
+  'PORTAL_PAYLOAD_TOO_LARGE',
+  'PORTAL_UNSUPPORTED_MEDIA_TYPE',
+  'PORTAL_BROKER_UNAVAILABLE',
+  'PORTAL_BROKER_REFUSED',
+  'PORTAL_INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
 /** Schema fragments shared by the routes. Every route declares params, body and responses. */
 export const errorBody = {
   type: 'object',
@@ -6,14 +30,15 @@ export const errorBody = {
   properties: {
     message: { type: 'string' },
     correlationId: { type: 'string' },
-    code: { type: 'string' },
+    code: { type: 'string', enum: errorCodes },
   },
 } as const;
 
+/** The body of every error answer: `{message, correlationId, code}`. */
+export type ErrorBody = FromSchema<typeof errorBody>;
+
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
-
-export const roleSchema = { type: 'string', enum: ['Admin', 'Manager', 'Editor', 'Viewer', 'None'] } as const;
 
 export const workspaceIdParam = {
   type: 'object',

@@ -1,4 +1,6 @@
-import { authErrors, dateTime, errorBody, roleSchema, workspaceIdParam } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, errorBody, workspaceIdParam } from './http.ts';
+import { roleSchema, roles } from './roles.ts';
 
 export const workspaceBody = {
   type: 'object',
@@ -131,7 +133,7 @@ const memberBody = {
     email: { type: 'string' },
     name: { type: 'string' },
     organisationRole: roleSchema,
-    workspaceRole: { type: ['string', 'null'], enum: ['Admin', 'Manager', 'Editor', 'Viewer', 'None', null] },
+    workspaceRole: { type: ['string', 'null'], enum: [...roles, null] },
     effectiveRole: roleSchema,
   },
 } as const;
@@ -168,3 +170,9 @@ export const resetMemberSchema = {
   params: memberParams,
   response: { 200: memberBody, ...authErrors },
 } as const;
+
+export type Workspace = FromSchema<typeof workspaceBody>;
+export type CreateWorkspaceRequest = FromSchema<typeof createWorkspaceSchema.body>;
+export type WorkspaceDeletion = FromSchema<(typeof deleteWorkspaceSchema.response)[200]>;
+export type Member = FromSchema<typeof memberBody>;
+export type SetMemberRequest = FromSchema<typeof setMemberSchema.body>;

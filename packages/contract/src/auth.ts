@@ -1,4 +1,6 @@
-import { authErrors, dateTime, errorBody, roleSchema } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, errorBody } from './http.ts';
+import { roleSchema } from './roles.ts';
 
 export const userBody = {
   type: 'object',
@@ -70,3 +72,7 @@ export const tokenDetailsSchema = {
     ...authErrors,
   },
 } as const;
+
+export type User = FromSchema<typeof userBody>;
+export type Session = FromSchema<typeof sessionBody>;
+export type LoginRequest = FromSchema<typeof loginSchema.body>;

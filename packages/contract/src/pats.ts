@@ -1,4 +1,5 @@
-import { authErrors, dateTime, noContent, nullableDateTime } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, noContent, nullableDateTime } from './http.ts';
 
 const patProperties = {
   id: { type: 'string' },
@@ -19,7 +20,7 @@ const patRequired = [
   'workspaces',
   'readOnly',
   'revokedAt',
-];
+] as const;
 
 export const listPatsSchema = {
   tags: ['personal access tokens'],
@@ -78,3 +79,7 @@ export const revokePatSchema = {
   },
   response: { 204: noContent, ...authErrors },
 } as const;
+
+export type PersonalAccessToken = FromSchema<(typeof listPatsSchema.response)[200]['items']>;
+export type CreatePatRequest = FromSchema<typeof createPatSchema.body>;
+export type CreatedPersonalAccessToken = FromSchema<(typeof createPatSchema.response)[201]>;

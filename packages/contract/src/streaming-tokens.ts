@@ -1,4 +1,5 @@
-import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from '../http/schemas.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from './http.ts';
 
 const client = {
   userAgent: { type: 'string' },
@@ -96,3 +97,7 @@ export const rotateStreamingTokensSchema = {
     428: errorBody,
   },
 } as const;
+
+export type StreamingToken = FromSchema<typeof tokenBody>;
+export type StreamingTokens = FromSchema<typeof tokensBody>;
+export type RotatedStreamingTokens = FromSchema<(typeof rotateStreamingTokensSchema.response)[200]>;

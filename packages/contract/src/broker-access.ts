@@ -1,0 +1,109 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { authErrors, noContent, workspaceIdParam } from './http.ts';
+
+export const librdkafkaSchema = {
+  tags: ['broker access'],
+  summary:
+    'A flat librdkafka configuration for this workspace: OAUTHBEARER via the OIDC token endpoint, with the presented streaming token as client secret.',
+  params: workspaceIdParam,
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'bootstrap.servers',
+        'security.protocol',
+        'sasl.mechanism',
+        'sasl.oauthbearer.method',
+        'sasl.oauthbearer.client.id',
+        'sasl.oauthbearer.client.secret',
+        'sasl.oauthbearer.token.endpoint.url',
+      ],
+      properties: {
+        'bootstrap.servers': { type: 'string' },
+        'security.protocol': { type: 'string' },
+        'sasl.mechanism': { type: 'string' },
+        'sasl.oauthbearer.method': { type: 'string' },
+        'sasl.oauthbearer.client.id': { type: 'string' },
+        'sasl.oauthbearer.client.secret': { type: 'string' },
+        'sasl.oauthbearer.token.endpoint.url': { type: 'string' },
+        'ssl.ca.cert': { type: 'string' },
+      },
+    },
+    ...authErrors,
+  },
+} as const;
+
+export const certificatesSchema = {
+  tags: ['broker access'],
+  summary: "The broker's CA certificate as a zip holding ca.cert; 204 when the broker needs none.",
+  params: workspaceIdParam,
+  response: { 200: { type: 'string', format: 'binary' }, 204: noContent, ...authErrors },
+} as const;
+
+export const oauthErrorBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error'],
+  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+} as const;
+
+export const tokenSchema = {
+  tags: ['broker access'],
+  summary:
+    'OAuth 2.0 client-credentials grant: Basic workspaceId:streamingToken → a short-lived broker JWT (as librdkafka sends it).',
+  consumes: ['application/x-www-form-urlencoded'],
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['access_token', 'token_type', 'expires_in'],
+      properties: {
+        access_token: { type: 'string' },
+        token_type: { type: 'string' },
+        expires_in: { type: 'integer' },
+      },
+    },
+    400: oauthErrorBody,
+    401: oauthErrorBody,
+    413: oauthErrorBody,
+    415: oauthErrorBody,
+    429: oauthErrorBody,
+  },
+} as const;
+
+export const jwksSchema = {
+  tags: ['broker access'],
+  summary: 'The public keys that verify broker JWTs (the broker fetches them).',
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keys'],
+      properties: {
+        keys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kty', 'kid'],
+            properties: {
+              kty: { type: 'string' },
+              crv: { type: 'string' },
+              x: { type: 'string' },
+              y: { type: 'string' },
+              kid: { type: 'string' },
+              alg: { type: 'string' },
+              use: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export type LibrdkafkaConfig = FromSchema<(typeof librdkafkaSchema.response)[200]>;
+export type BrokerTokenAnswer = FromSchema<(typeof tokenSchema.response)[200]>;
+export type OAuthErrorBody = FromSchema<typeof oauthErrorBody>;
+export type Jwks = FromSchema<(typeof jwksSchema.response)[200]>;
