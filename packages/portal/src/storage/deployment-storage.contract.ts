@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { planRotation } from '../tokens/rotation.ts';
 import { rotationAudit } from './storage.contract.ts';
 import type {
   AuditRecord,
@@ -139,10 +140,11 @@ export function runDeploymentStorageContract(ctx: {
     await store.insertDeployment(d);
     await store.rotateTokens({
       workspaceId,
-      expectedToken1: tokens[0]!.id,
-      expectedToken2: tokens[1]!.id,
-      newToken2: ctx.token(workspaceId, 2),
-      at: new Date(),
+      rotation: planRotation(
+        { token1: tokens[0]!, token2: tokens[1]! },
+        ctx.token(workspaceId, 2),
+        new Date(),
+      ),
       audit: rotationAudit(workspaceId),
     });
     const refused = await store.updateDeployment(workspaceId, d.deploymentId, {
@@ -189,10 +191,11 @@ export function runDeploymentStorageContract(ctx: {
     await store.insertDeployment(onToken2);
     const outcome = await store.rotateTokens({
       workspaceId,
-      expectedToken1: tokens[0]!.id,
-      expectedToken2: tokens[1]!.id,
-      newToken2: ctx.token(workspaceId, 2),
-      at: new Date(),
+      rotation: planRotation(
+        { token1: tokens[0]!, token2: tokens[1]! },
+        ctx.token(workspaceId, 2),
+        new Date(),
+      ),
       audit: rotationAudit(workspaceId),
     });
     assert.equal(outcome, 'rotated');

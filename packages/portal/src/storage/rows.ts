@@ -14,11 +14,11 @@ import type {
   UserRecord,
   WorkspacePurgeRecord,
   WorkspaceRecord,
-} from './storage.ts';
+} from './records.ts';
 
 /**
- * Row → record mapping shared by both engines: both store times as epoch milliseconds
- * (PostgreSQL BIGINT arrives as a string) and JSON as text.
+ * Row → record mapping shared by both engines (values.ts goes the other way): both store times
+ * as epoch milliseconds (PostgreSQL BIGINT arrives as a string) and JSON as text.
  */
 export type Value = unknown;
 export type Row = Record<string, Value>;
@@ -60,6 +60,20 @@ export const streamingToken = (row: Row): StreamingTokenRecord => ({
   deactivatedAt: maybeDate(row.deactivated_at),
 });
 
+/** A workspace's active tokens as its pair, or null unless they are exactly one Token 1 and one Token 2. */
+export const activePair = (
+  found: Row[],
+): { token1: StreamingTokenRecord; token2: StreamingTokenRecord } | null => {
+  const tokens = found.map(streamingToken);
+  const token1 = tokens.find((token) => token.slot === 1);
+  const token2 = tokens.find((token) => token.slot === 2);
+  return tokens.length === 2 && token1 && token2 ? { token1, token2 } : null;
+};
+
+/** Workspace roles keyed by `key` (the user id, or the workspace id). */
+export const roles = (found: Row[], key: 'user_id' | 'workspace_id'): Map<string, Role> =>
+  new Map(found.map((row) => [text(row[key]), text(row.role) as Role]));
+
 export const tokenUsage = (row: Row): TokenUsageRecord => ({
   tokenId: text(row.token_id),
   clientKey: text(row.client_key),
@@ -99,29 +113,13 @@ export const signingKey = (row: Row): SigningKeyRecord => ({
   retiredAt: maybeDate(row.retired_at),
 });
 
-/** The audit_log columns in insert order, and a record's values for them: the other direction of `audit`. */
-export const auditColumns =
-  'id, at, actor_kind, actor_id, actor_label, action, workspace_id, target, details, address';
-export const auditValues = (entry: AuditRecord): (string | number | null)[] => [
-  entry.id,
-  entry.at.getTime(),
-  entry.actorKind,
-  entry.actorId,
-  entry.actorLabel,
-  entry.action,
-  entry.workspaceId,
-  entry.target,
-  JSON.stringify(entry.details),
-  entry.address,
-];
-
 export const audit = (row: Row): AuditRecord => ({
   id: text(row.id),
   at: date(row.at),
   actorKind: text(row.actor_kind) as AuditRecord['actorKind'],
   actorId: maybeText(row.actor_id),
   actorLabel: text(row.actor_label),
-  action: text(row.action),
+  action: text(row.action) as AuditRecord['action'],
   workspaceId: maybeText(row.workspace_id),
   target: maybeText(row.target),
   details: JSON.parse(text(row.details)) as Record<string, unknown>,
@@ -152,22 +150,6 @@ export const deployment = (row: Row): DeploymentRecord => ({
   createdAt: date(row.created_at),
   updatedAt: date(row.updated_at),
 });
-
-export const deploymentColumns =
-  'deployment_id, workspace_id, name, spec, spec_version, desired_state, token_id, generation, observed, created_at, updated_at';
-export const deploymentValues = (record: DeploymentRecord): (string | number)[] => [
-  record.deploymentId,
-  record.workspaceId,
-  record.name,
-  JSON.stringify(record.spec),
-  record.specVersion,
-  record.desiredState,
-  record.tokenId,
-  record.generation,
-  JSON.stringify(record.observed),
-  record.createdAt.getTime(),
-  record.updatedAt.getTime(),
-];
 
 /** The parts of a run that live in its JSON body (everything but the indexed columns). */
 type RunBody = Omit<

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { planRotation } from '../tokens/rotation.ts';
 import { runDeploymentStorageContract } from './deployment-storage.contract.ts';
 import type { AuditRecord, Store, StreamingTokenRecord, UserRecord } from './storage.ts';
 import { runSigningKeyRetirementContract, runUserLifecycleContract } from './user-lifecycle.contract.ts';
@@ -110,10 +111,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       const at = new Date('2026-02-01T00:00:00Z');
       const outcome = await store.rotateTokens({
         workspaceId,
-        expectedToken1: tokens[0].id,
-        expectedToken2: tokens[1].id,
-        newToken2: fresh,
-        at,
+        rotation: planRotation({ token1: tokens[0], token2: tokens[1] }, fresh, at),
         audit: rotationAudit(workspaceId),
       });
       assert.equal(outcome, 'rotated');
@@ -136,10 +134,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       const { workspaceId, tokens } = await newWorkspace();
       const stale = await store.rotateTokens({
         workspaceId,
-        expectedToken1: tokens[1].id,
-        expectedToken2: tokens[0].id,
-        newToken2: token(workspaceId, 2),
-        at: t0,
+        rotation: planRotation({ token1: tokens[1], token2: tokens[0] }, token(workspaceId, 2), t0),
         audit: rotationAudit(workspaceId),
       });
       assert.equal(stale, 'stale');
@@ -158,10 +153,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       const attempts = Array.from({ length: 8 }, () =>
         store.rotateTokens({
           workspaceId,
-          expectedToken1: tokens[0].id,
-          expectedToken2: tokens[1].id,
-          newToken2: token(workspaceId, 2),
-          at: t0,
+          rotation: planRotation({ token1: tokens[0], token2: tokens[1] }, token(workspaceId, 2), t0),
           audit: rotationAudit(workspaceId),
         }),
       );
@@ -176,10 +168,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       const b = await newWorkspace();
       const outcome = await store.rotateTokens({
         workspaceId: b.workspaceId,
-        expectedToken1: a.tokens[0].id,
-        expectedToken2: a.tokens[1].id,
-        newToken2: token(b.workspaceId, 2),
-        at: t0,
+        rotation: planRotation({ token1: a.tokens[0], token2: a.tokens[1] }, token(b.workspaceId, 2), t0),
         audit: rotationAudit(b.workspaceId),
       });
       assert.equal(outcome, 'stale');
@@ -334,7 +323,7 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
 
     it('queries the audit log by workspace, actor and action, newest first, with paging', async () => {
       const ws = unique('ws');
-      const entry = (n: number, action: string, workspaceId: string | null) => ({
+      const entry = (n: number, action: AuditRecord['action'], workspaceId: string | null) => ({
         id: `${String(1_000_000 + n)}-${ws}`,
         at: new Date(n),
         actorKind: 'user' as const,

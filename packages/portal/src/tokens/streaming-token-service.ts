@@ -12,7 +12,13 @@ import {
 } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal, StreamingPrincipal } from '../permissions/principal.ts';
-import type { RotationOutcome, Store, StreamingTokenRecord, TokenUsageRecord } from '../storage/storage.ts';
+import type {
+  RotationOutcome,
+  StreamingTokenRecord,
+  TokenStorage,
+  TokenUsageRecord,
+  TokenUsageStorage,
+} from '../storage/storage.ts';
 import { createPresentedTokenMemo } from './presented-token-memo.ts';
 import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
 import { checkStreamingTokenShape, generateStreamingToken } from './streaming-token-format.ts';
@@ -80,7 +86,7 @@ export interface StreamingTokenService {
 const recentClientsShown = 10;
 
 export function createStreamingTokenService(deps: {
-  store: Store;
+  store: TokenStorage & TokenUsageStorage;
   box: SecretBox;
   clock: Clock;
   usage: UsageRecorder;
@@ -196,14 +202,10 @@ export function createStreamingTokenService(deps: {
     address: string | null,
     details: Record<string, unknown>,
   ): Promise<RotationOutcome> => {
-    const fresh = mint(workspaceId, 2);
-    const plan = planRotation(expected, fresh);
+    const plan = planRotation(expected, mint(workspaceId, 2), clock.now());
     const outcome = await store.rotateTokens({
       workspaceId,
-      expectedToken1: plan.deactivate.id,
-      expectedToken2: plan.promote.id,
-      newToken2: fresh,
-      at: clock.now(),
+      rotation: plan,
       audit: audit.entry({
         actor,
         action: 'streaming_tokens.rotate',
@@ -212,7 +214,7 @@ export function createStreamingTokenService(deps: {
         details: {
           deactivated: plan.deactivate.id,
           promoted: plan.promote.id,
-          created: fresh.id,
+          created: plan.create.id,
           ...details,
         },
         address,

@@ -1,16 +1,15 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { AuditRecord, Store } from '../storage.ts';
-import { execute, type Queryable, query } from './query.ts';
-
-type AuditStorage = Pick<Store, 'appendAudit' | 'queryAudit'>;
+import type { AuditRecord, AuditStorage } from '../storage.ts';
+import { auditColumns, auditValues } from '../values.ts';
+import { execute, parametersFor, type Queryable, query } from './query.ts';
 
 /** One audit row, on the pool or inside a caller's transaction. */
 export async function insertAudit(db: Queryable, entry: AuditRecord): Promise<void> {
   await execute(
     db,
-    `INSERT INTO audit_log (${rows.auditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    rows.auditValues(entry),
+    `INSERT INTO audit_log (${auditColumns}) VALUES (${parametersFor(auditColumns)})`,
+    auditValues(entry),
   );
 }
 

@@ -1,22 +1,18 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { DeploymentStorage, RotationRunStorage } from '../storage.ts';
-import { insertAudit } from './audit-storage.ts';
-import { execute, query, queryOne } from './query.ts';
+import type { DeploymentStorage } from '../storage.ts';
+import { deploymentColumns, deploymentValues } from '../values.ts';
+import { execute, parametersFor, query, queryOne } from './query.ts';
 import { transaction } from './transaction.ts';
 
-const isUniqueViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
-
-/** Deployments and rotation runs on PostgreSQL: one statement per method, so no transaction is held. */
-export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunStorage {
-  const placeholders = (count: number) => Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+/** Deployments on PostgreSQL: one statement or one short transaction per method. */
+export function deploymentStorage(pool: Pool): DeploymentStorage {
   return {
     async insertDeployment(record) {
       const inserted = await execute(
         pool,
-        `INSERT INTO deployments (${rows.deploymentColumns}) VALUES (${placeholders(11)}) ON CONFLICT DO NOTHING`,
-        rows.deploymentValues(record),
+        `INSERT INTO deployments (${deploymentColumns}) VALUES (${parametersFor(deploymentColumns)}) ON CONFLICT DO NOTHING`,
+        deploymentValues(record),
       );
       return inserted === 1;
     },
@@ -86,64 +82,6 @@ export function deploymentStorage(pool: Pool): DeploymentStorage & RotationRunSt
           deploymentId,
         ])) > 0
       );
-    },
-
-    async insertRotationRun(run, audit) {
-      try {
-        return await transaction(pool, async (client) => {
-          await execute(
-            client,
-            'INSERT INTO rotation_runs (rotation_id, workspace_id, status, version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-            [
-              run.rotationId,
-              run.workspaceId,
-              run.status,
-              run.version,
-              rows.rotationRunBody(run),
-              run.createdAt.getTime(),
-            ],
-          );
-          await insertAudit(client, audit);
-          return true;
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
-    },
-    async findRotationRun(workspaceId, rotationId) {
-      const row = await queryOne(
-        pool,
-        'SELECT * FROM rotation_runs WHERE workspace_id = $1 AND rotation_id = $2',
-        [workspaceId, rotationId],
-      );
-      return row ? rows.rotationRun(row) : null;
-    },
-    async listRotationRuns(workspaceId, limit) {
-      return (
-        await query(
-          pool,
-          'SELECT * FROM rotation_runs WHERE workspace_id = $1 ORDER BY created_at DESC, rotation_id DESC LIMIT $2',
-          [workspaceId, limit],
-        )
-      ).map(rows.rotationRun);
-    },
-    async listRunningRotationRuns() {
-      return (
-        await query(pool, "SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")
-      ).map(rows.rotationRun);
-    },
-    async updateRotationRun(run, audit = []) {
-      return transaction(pool, async (client) => {
-        const updated = await execute(
-          client,
-          'UPDATE rotation_runs SET status = $1, version = version + 1, body = $2 WHERE rotation_id = $3 AND version = $4',
-          [run.status, rows.rotationRunBody(run), run.rotationId, run.version],
-        );
-        if (updated !== 1) return false;
-        for (const entry of audit) await insertAudit(client, entry);
-        return true;
-      });
     },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { startPostgres } from '../../../test-support/postgres-cluster.ts';
+import { planRotation } from '../../tokens/rotation.ts';
 import { rotationAudit, runStorageContract } from '../storage.contract.ts';
 import type { Store, StreamingTokenRecord } from '../storage.ts';
 import { postgresMigrations } from './migrations.ts';
@@ -88,10 +89,7 @@ describe('postgres store shared by several portal instances', () => {
         candidates.map((newToken2, i) =>
           (i % 2 === 0 ? a! : b!).rotateTokens({
             workspaceId,
-            expectedToken1: current.token1.id,
-            expectedToken2: current.token2.id,
-            newToken2,
-            at,
+            rotation: planRotation({ token1: current.token1, token2: current.token2 }, newToken2, at),
             audit: rotationAudit(workspaceId),
           }),
         ),
@@ -140,10 +138,7 @@ describe('postgres store shared by several portal instances', () => {
     );
     const rotation = store!.rotateTokens({
       workspaceId,
-      expectedToken1: t1.id,
-      expectedToken2: t2.id,
-      newToken2: token(workspaceId, 2),
-      at: t0,
+      rotation: planRotation({ token1: t1, token2: t2 }, token(workspaceId, 2), t0),
       audit: rotationAudit(workspaceId),
     });
     await untilSomeoneWaitsForALock(other);

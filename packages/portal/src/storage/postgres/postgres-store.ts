@@ -3,10 +3,15 @@ import type { Store } from '../storage.ts';
 import { auditStorage } from './audit-storage.ts';
 import { deploymentStorage } from './deployment-storage.ts';
 import { migrate } from './migrate.ts';
+import { patStorage } from './pat-storage.ts';
+import { rotationRunStorage } from './rotation-run-storage.ts';
+import { sessionStorage } from './session-storage.ts';
 import { signingKeyStorage } from './signing-key-storage.ts';
+import { tokenStorage } from './token-storage.ts';
 import { tokenUsageStorage } from './token-usage-storage.ts';
 import { topicStorage } from './topic-storage.ts';
 import { userStorage } from './user-storage.ts';
+import { workspaceRoleStorage } from './workspace-role-storage.ts';
 import { workspaceStorage } from './workspace-storage.ts';
 
 export interface PostgresStoreOptions {
@@ -39,11 +44,16 @@ export function createPostgresStore(connectionString: string, options: PostgresS
       await pool.query('SELECT 1');
     },
     ...userStorage(pool),
+    ...sessionStorage(pool),
+    ...patStorage(pool),
     ...workspaceStorage(pool),
+    ...workspaceRoleStorage(pool),
+    ...tokenStorage(pool),
     ...tokenUsageStorage(pool),
     ...signingKeyStorage(pool),
     ...auditStorage(pool),
     ...topicStorage(pool),
     ...deploymentStorage(pool),
+    ...rotationRunStorage(pool),
   };
 }

@@ -7,6 +7,13 @@ export type Queryable = Pool | PoolClient;
 /** Times go in as epoch milliseconds (BIGINT), as rows.ts reads them back. */
 export const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
 
+/** `$1, $2, …`: one parameter for each of a values.ts column list. */
+export const parametersFor = (columns: string): string =>
+  columns
+    .split(',')
+    .map((_, i) => `$${i + 1}`)
+    .join(', ');
+
 export async function query(db: Queryable, sql: string, params: unknown[] = []): Promise<Row[]> {
   return (await db.query(sql, params)).rows as Row[];
 }

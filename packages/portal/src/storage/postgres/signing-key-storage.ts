@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { Store } from '../storage.ts';
-import { execute, ms, query } from './query.ts';
-
-type SigningKeyStorage = Pick<Store, 'addSigningKey' | 'listSigningKeys' | 'retireSigningKey'>;
+import type { SigningKeyStorage } from '../storage.ts';
+import { signingKeyColumns, signingKeyValues } from '../values.ts';
+import { execute, ms, parametersFor, query } from './query.ts';
 
 /** Signing keys for PATs and broker credentials, sealed at rest, newest first. */
 export function signingKeyStorage(pool: Pool): SigningKeyStorage {
@@ -11,17 +10,8 @@ export function signingKeyStorage(pool: Pool): SigningKeyStorage {
     async addSigningKey(key) {
       await execute(
         pool,
-        `INSERT INTO signing_keys (kid, purpose, algorithm, sealed_private_key, public_jwk, created_at, retired_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          key.kid,
-          key.purpose,
-          key.algorithm,
-          key.sealedPrivateKey,
-          key.publicJwk,
-          ms(key.createdAt),
-          ms(key.retiredAt),
-        ],
+        `INSERT INTO signing_keys (${signingKeyColumns}) VALUES (${parametersFor(signingKeyColumns)})`,
+        signingKeyValues(key),
       );
     },
     async listSigningKeys(purpose) {

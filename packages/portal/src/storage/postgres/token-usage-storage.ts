@@ -1,10 +1,8 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { Store, TokenUsageRecord } from '../storage.ts';
+import type { TokenUsageRecord, TokenUsageStorage } from '../storage.ts';
 import { query } from './query.ts';
 import { transaction } from './transaction.ts';
-
-type TokenUsageStorage = Pick<Store, 'recordTokenUsage' | 'tokenUsage'>;
 
 /**
  * One entry per (token, client), as the SQLite store leaves it after applying the batch in

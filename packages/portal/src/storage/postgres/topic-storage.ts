@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { Store } from '../storage.ts';
-import { execute, ms, query, queryOne } from './query.ts';
-
-type TopicStorage = Pick<Store, 'insertTopic' | 'findTopic' | 'listTopics' | 'updateTopic' | 'deleteTopic'>;
+import type { TopicStorage } from '../storage.ts';
+import { topicColumns, topicValues } from '../values.ts';
+import { execute, ms, parametersFor, query, queryOne } from './query.ts';
 
 /** The topics each workspace asked for, and how far their creation on the broker got. */
 export function topicStorage(pool: Pool): TopicStorage {
@@ -13,18 +12,8 @@ export function topicStorage(pool: Pool): TopicStorage {
       // means "already exists"; every other error is thrown.
       const inserted = await execute(
         pool,
-        `INSERT INTO topics (workspace_id, name, kafka_name, status, last_error, configuration, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [
-          topic.workspaceId,
-          topic.name,
-          topic.kafkaName,
-          topic.status,
-          topic.lastError,
-          JSON.stringify(topic.configuration),
-          ms(topic.createdAt),
-          ms(topic.updatedAt),
-        ],
+        `INSERT INTO topics (${topicColumns}) VALUES (${parametersFor(topicColumns)}) ON CONFLICT DO NOTHING`,
+        topicValues(topic),
       );
       return inserted === 1;
     },

@@ -1,40 +1,15 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
-import type { Store } from '../storage.ts';
-import { execute, ms, type Queryable, query, queryOne } from './query.ts';
+import type { UserChangeOutcome, UserStorage } from '../storage.ts';
+import { userColumns, userValues } from '../values.ts';
+import { execute, ms, parametersFor, type Queryable, query, queryOne } from './query.ts';
 import { transaction } from './transaction.ts';
-
-type UserStorage = Pick<
-  Store,
-  | 'createUser'
-  | 'findUserByEmail'
-  | 'findUserById'
-  | 'listUsers'
-  | 'updateUser'
-  | 'countUsers'
-  | 'setUserDisabled'
-  | 'deleteUser'
-  | 'changePassword'
-  | 'createSession'
-  | 'findSession'
-  | 'deleteSession'
-  | 'deleteExpiredSessions'
-  | 'createPat'
-  | 'findPat'
-  | 'listPats'
-  | 'revokePat'
-  | 'touchPat'
->;
 
 /**
  * Inside a transaction: whether removing this user's power leaves an enabled Admin. The Admins'
  * rows are locked first, so two Admins disabling each other at once cannot both succeed.
  */
-async function lastAdminCheck(
-  client: Queryable,
-  id: string,
-  removing: boolean,
-): Promise<'done' | 'not-found' | 'last-admin'> {
+async function lastAdminCheck(client: Queryable, id: string, removing: boolean): Promise<UserChangeOutcome> {
   const admins = await query(
     client,
     "SELECT id, disabled_at FROM users WHERE organisation_role = 'Admin' OR id = $1 ORDER BY id FOR UPDATE",
@@ -49,22 +24,14 @@ async function lastAdminCheck(
   return others.length > 0 ? 'done' : 'last-admin';
 }
 
-/** Users and what authenticates them: sessions and personal access tokens. */
+/** The organisation's users; disabling or deleting one takes its sessions and PATs with it. */
 export function userStorage(pool: Pool): UserStorage {
   return {
     async createUser(user) {
       await execute(
         pool,
-        'INSERT INTO users (id, email, name, password_hash, organisation_role, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [
-          user.id,
-          user.email,
-          user.name,
-          user.passwordHash,
-          user.organisationRole,
-          ms(user.createdAt),
-          ms(user.disabledAt ?? null),
-        ],
+        `INSERT INTO users (${userColumns}) VALUES (${parametersFor(userColumns)})`,
+        userValues(user),
       );
     },
     async findUserByEmail(email) {
@@ -132,63 +99,6 @@ export function userStorage(pool: Pool): UserStorage {
     },
     async countUsers() {
       return Number((await queryOne(pool, 'SELECT COUNT(*) AS n FROM users'))?.n ?? 0);
-    },
-
-    async createSession(session) {
-      await execute(
-        pool,
-        'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-        [session.idHash, session.userId, session.csrfToken, ms(session.createdAt), ms(session.expiresAt)],
-      );
-    },
-    async findSession(idHash) {
-      const row = await queryOne(pool, 'SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
-      return row ? rows.session(row) : null;
-    },
-    async deleteSession(idHash) {
-      await execute(pool, 'DELETE FROM sessions WHERE id_hash = $1', [idHash]);
-    },
-    async deleteExpiredSessions(now) {
-      return execute(pool, 'DELETE FROM sessions WHERE expires_at <= $1', [ms(now)]);
-    },
-
-    async createPat(pat) {
-      await execute(
-        pool,
-        `INSERT INTO pats (id, user_id, name, created_at, expires_at, workspaces, read_only, last_used_at, revoked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          pat.id,
-          pat.userId,
-          pat.name,
-          ms(pat.createdAt),
-          ms(pat.expiresAt),
-          pat.workspaces ? JSON.stringify(pat.workspaces) : null,
-          pat.readOnly,
-          ms(pat.lastUsedAt),
-          ms(pat.revokedAt),
-        ],
-      );
-    },
-    async findPat(id) {
-      const row = await queryOne(pool, 'SELECT * FROM pats WHERE id = $1', [id]);
-      return row ? rows.pat(row) : null;
-    },
-    async listPats(userId) {
-      return (
-        await query(pool, 'SELECT * FROM pats WHERE user_id = $1 ORDER BY created_at DESC', [userId])
-      ).map(rows.pat);
-    },
-    async revokePat(userId, id, at) {
-      const changed = await execute(
-        pool,
-        'UPDATE pats SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL',
-        [ms(at), id, userId],
-      );
-      return changed > 0;
-    },
-    async touchPat(id, at) {
-      await execute(pool, 'UPDATE pats SET last_used_at = $1 WHERE id = $2', [ms(at), id]);
     },
   };
 }

@@ -1,26 +1,10 @@
-import type { SQLInputValue } from 'node:sqlite';
 import * as rows from '../rows.ts';
-import type { AuditRecord, DeploymentStorage, RotationRunStorage } from '../storage.ts';
+import type { DeploymentStorage } from '../storage.ts';
+import { deploymentColumns, deploymentValues } from '../values.ts';
+import { isUniqueViolation, parametersFor, type SqliteAccess } from './connection.ts';
 
-/** What the SQLite store lends its domain parts: prepared-statement helpers and its transaction. */
-export interface SqliteAccess {
-  get(sql: string, ...params: SQLInputValue[]): rows.Row | undefined;
-  all(sql: string, ...params: SQLInputValue[]): rows.Row[];
-  run(sql: string, ...params: SQLInputValue[]): number;
-  transaction<T>(work: () => T): T;
-}
-
-const insertAudit = (db: SqliteAccess, entry: AuditRecord) =>
-  db.run(
-    `INSERT INTO audit_log (${rows.auditColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ...rows.auditValues(entry),
-  );
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && /UNIQUE constraint failed/.test(error.message);
-
-/** Deployments and rotation runs on SQLite. Each method is synchronous inside, hence atomic. */
-export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & RotationRunStorage {
+/** Deployments on SQLite. Each method is synchronous inside, hence atomic. */
+export function deploymentStorage(db: SqliteAccess): DeploymentStorage {
   const find = (workspaceId: string, deploymentId: string) => {
     const row = db.get(
       'SELECT * FROM deployments WHERE workspace_id = ? AND deployment_id = ?',
@@ -34,8 +18,8 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
     async insertDeployment(record) {
       try {
         db.run(
-          `INSERT INTO deployments (${rows.deploymentColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ...rows.deploymentValues(record),
+          `INSERT INTO deployments (${deploymentColumns}) VALUES (${parametersFor(deploymentColumns)})`,
+          ...deploymentValues(record),
         );
         return true;
       } catch (error) {
@@ -92,63 +76,6 @@ export function sqliteDeploymentStorage(db: SqliteAccess): DeploymentStorage & R
           deploymentId,
         ) > 0
       );
-    },
-
-    async insertRotationRun(run, audit) {
-      try {
-        return db.transaction(() => {
-          db.run(
-            'INSERT INTO rotation_runs (rotation_id, workspace_id, status, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-            run.rotationId,
-            run.workspaceId,
-            run.status,
-            run.version,
-            rows.rotationRunBody(run),
-            run.createdAt.getTime(),
-          );
-          insertAudit(db, audit);
-          return true;
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
-    },
-    async findRotationRun(workspaceId, rotationId) {
-      const row = db.get(
-        'SELECT * FROM rotation_runs WHERE workspace_id = ? AND rotation_id = ?',
-        workspaceId,
-        rotationId,
-      );
-      return row ? rows.rotationRun(row) : null;
-    },
-    async listRotationRuns(workspaceId, limit) {
-      return db
-        .all(
-          'SELECT * FROM rotation_runs WHERE workspace_id = ? ORDER BY created_at DESC, rotation_id DESC LIMIT ?',
-          workspaceId,
-          limit,
-        )
-        .map(rows.rotationRun);
-    },
-    async listRunningRotationRuns() {
-      return db
-        .all("SELECT * FROM rotation_runs WHERE status = 'running' ORDER BY created_at")
-        .map(rows.rotationRun);
-    },
-    async updateRotationRun(run, audit = []) {
-      return db.transaction(() => {
-        const updated = db.run(
-          'UPDATE rotation_runs SET status = ?, version = version + 1, body = ? WHERE rotation_id = ? AND version = ?',
-          run.status,
-          rows.rotationRunBody(run),
-          run.rotationId,
-          run.version,
-        );
-        if (updated !== 1) return false;
-        for (const entry of audit) insertAudit(db, entry);
-        return true;
-      });
     },
   };
 }
