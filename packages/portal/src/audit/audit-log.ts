@@ -2,7 +2,7 @@ import type { AuditAction } from '@streamgate/contract';
 import type { Clock } from '../clock.ts';
 import { randomId } from '../crypto/hashing.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { AuditRecord, Store } from '../storage/storage.ts';
+import type { AuditRecord, AuditStorage } from '../storage/storage.ts';
 
 export type Actor =
   | { kind: 'principal'; principal: Principal }
@@ -52,7 +52,7 @@ function viaPat(actor: Actor): Record<string, unknown> {
   return { via: 'pat', patId: actor.principal.pat.patId };
 }
 
-export function createAuditLog(deps: { store: Store; clock: Clock }): AuditLog {
+export function createAuditLog(deps: { store: AuditStorage; clock: Clock }): AuditLog {
   const entry = (event: AuditEvent): AuditRecord => {
     const at = deps.clock.now();
     return {

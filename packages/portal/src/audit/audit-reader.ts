@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { AuditRecord, Store } from '../storage/storage.ts';
+import type { AuditRecord, AuditStorage, WorkspaceStorage } from '../storage/storage.ts';
 
 export interface AuditFilter {
   workspaceId?: string;
@@ -15,7 +15,7 @@ export interface AuditFilter {
  * Admins read the audit log: an organisation Admin all of it, a workspace Admin the entries
  * of the workspaces it administers.
  */
-export function createAuditReader(deps: { store: Store }) {
+export function createAuditReader(deps: { store: AuditStorage & WorkspaceStorage }) {
   return {
     async read(
       principal: Principal,

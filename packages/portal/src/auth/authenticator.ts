@@ -2,7 +2,7 @@ import { secretsEqual } from '../crypto/hashing.ts';
 import { CsrfError, InvalidTokenError, UnauthenticatedError } from '../errors.ts';
 import type { PatService } from '../pats/pat-service.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { Store } from '../storage/storage.ts';
+import type { WorkspaceRoleStorage } from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
 import type { Session, SessionService } from './session-service.ts';
@@ -29,7 +29,7 @@ export interface Authenticated {
  * revocation applies to the very next request, on every instance.
  */
 export function createAuthenticator(deps: {
-  store: Store;
+  store: WorkspaceRoleStorage;
   sessions: SessionService;
   streamingTokens: StreamingTokenService;
   pats: PatService;

@@ -5,7 +5,7 @@ import { dummyPasswordHash, verifyPassword } from '../crypto/password.ts';
 import type { PasswordSlots } from '../crypto/password-slots.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { Store, UserRecord } from '../storage/storage.ts';
+import type { SessionStorage, UserRecord, UserStorage } from '../storage/storage.ts';
 import { normaliseEmail } from '../users/user-rules.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 
@@ -25,7 +25,7 @@ export interface SessionService {
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 
 export function createSessionService(deps: {
-  store: Store;
+  store: SessionStorage & UserStorage;
   clock: Clock;
   audit: AuditLog;
   throttle: LoginThrottle;

@@ -1,7 +1,7 @@
 import type { PortalConfig } from '../config.ts';
 import type { ReadinessCheck } from '../ops/ops-routes.ts';
 import type { PortalLogger } from '../portal.ts';
-import type { Store } from '../storage/storage.ts';
+import type { TokenStorage } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
 import type { WorkspaceKafkaData } from '../workspaces/workspace-purge.ts';
 import { createAclReconciler } from './acl-reconciler.ts';
@@ -14,7 +14,11 @@ import { KafkaTopicExistsError, KafkaTopicNotFoundError, KafkaUnavailableError }
  * ACL reconciler that derives the broker's ACLs from the active tokens in the database, and
  * the topic operations. Without STREAMGATE_KAFKA_BOOTSTRAP all of it is absent.
  */
-export function createKafkaConnection(deps: { config: PortalConfig; store: Store; logger: PortalLogger }) {
+export function createKafkaConnection(deps: {
+  config: PortalConfig;
+  store: TokenStorage;
+  logger: PortalLogger;
+}) {
   const { config, store } = deps;
   const { bootstrap, adminUser, adminPassword } = config.kafka;
   if (!bootstrap || !adminUser || !adminPassword) {

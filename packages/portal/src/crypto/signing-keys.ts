@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { SigningKeyRecord, Store } from '../storage/storage.ts';
+import type { SigningKeyRecord, SigningKeyStorage } from '../storage/storage.ts';
 import { randomId } from './hashing.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -36,7 +36,7 @@ export interface SigningKeyRing {
 const retirementRecheckMs = 5_000;
 
 export function createSigningKeyRing(deps: {
-  store: Store;
+  store: SigningKeyStorage;
   box: SecretBox;
   clock: Clock;
   purpose: SigningKeyRecord['purpose'];

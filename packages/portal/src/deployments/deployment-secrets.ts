@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { DeploymentRecord, DeploymentStorage, Store } from '../storage/storage.ts';
+import type { DeploymentRecord, TokenStorage } from '../storage/storage.ts';
 
 /**
  * The two secrets an instance needs in plain text at start: its streaming token and the
@@ -24,7 +24,7 @@ export function openVariables(box: SecretBox, deployment: DeploymentRecord): Rec
 
 /** The deployment's token in plain text, with its slot; null when it is not active (never expected). */
 export async function tokenValueFor(
-  store: Pick<Store, 'activeTokenPair'> & Partial<DeploymentStorage>,
+  store: Pick<TokenStorage, 'activeTokenPair'>,
   box: SecretBox,
   deployment: DeploymentRecord,
 ): Promise<{ value: string; slot: 1 | 2 } | null> {

@@ -5,7 +5,12 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
 import { authorizeInWorkspace, workspaceNotFound } from '../permissions/authorize.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { DeploymentRecord, DeploymentSpec, Store } from '../storage/storage.ts';
+import type {
+  DeploymentRecord,
+  DeploymentSpec,
+  DeploymentStorage,
+  TokenStorage,
+} from '../storage/storage.ts';
 import { applyInput, type DeploymentInput } from './deployment-input.ts';
 import { sealVariable } from './deployment-secrets.ts';
 import { type DeploymentView, deploymentView } from './deployment-view.ts';
@@ -63,7 +68,7 @@ const deleteWaitMs = 30_000;
  * runner, which converges. No process is touched here.
  */
 export function createDeploymentService(deps: {
-  store: Store;
+  store: DeploymentStorage & TokenStorage;
   box: SecretBox;
   clock: Clock;
   audit: AuditLog;

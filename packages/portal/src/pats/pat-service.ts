@@ -11,7 +11,13 @@ import {
 } from '../errors.ts';
 import { can, canSeeWorkspace } from '../permissions/permissions.ts';
 import type { Principal, UserPrincipal } from '../permissions/principal.ts';
-import type { PatRecord, Store } from '../storage/storage.ts';
+import type {
+  PatRecord,
+  PatStorage,
+  UserStorage,
+  WorkspaceRoleStorage,
+  WorkspaceStorage,
+} from '../storage/storage.ts';
 import { patExpiryProblem, patNameProblem, patPrefix } from './pat-rules.ts';
 
 interface JwtIssuer {
@@ -34,7 +40,7 @@ export interface PatService {
 }
 
 export function createPatService(deps: {
-  store: Store;
+  store: PatStorage & UserStorage & WorkspaceStorage & WorkspaceRoleStorage;
   clock: Clock;
   audit: AuditLog;
   issuer: JwtIssuer;

@@ -2,7 +2,14 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { PortalLogger } from '../portal.ts';
 import { serialTicks } from '../scheduling/serial-ticks.ts';
-import type { RotationRunRecord, RotationStep, Store } from '../storage/storage.ts';
+import type {
+  DeploymentStorage,
+  RotationRunRecord,
+  RotationRunStorage,
+  RotationStep,
+  TokenStorage,
+  TokenUsageStorage,
+} from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
 import { deploymentsOn, hasLeft, quietVerdict, readySince, runsOn } from './rotation-run-rules.ts';
@@ -26,7 +33,7 @@ export interface RotationRunExecutor {
 const usageFlushMarginMs = 6000;
 
 export function createRotationRunExecutor(deps: {
-  store: Store;
+  store: RotationRunStorage & TokenStorage & TokenUsageStorage & DeploymentStorage;
   clock: Clock;
   audit: AuditLog;
   usage: UsageRecorder;

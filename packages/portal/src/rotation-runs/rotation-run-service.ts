@@ -8,10 +8,13 @@ import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import type {
   AuditRecord,
+  DeploymentStorage,
   RotationRunMode,
   RotationRunRecord,
-  Store,
+  RotationRunStorage,
   StreamingTokenRecord,
+  TokenStorage,
+  TokenUsageStorage,
 } from '../storage/storage.ts';
 import { pairTag, parseIfMatch } from '../tokens/rotation.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
@@ -72,7 +75,7 @@ export interface RotationRunService {
 }
 
 export function createRotationRunService(deps: {
-  store: Store;
+  store: RotationRunStorage & TokenStorage & TokenUsageStorage & DeploymentStorage;
   box: SecretBox;
   clock: Clock;
   audit: AuditLog;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto/hashing.ts';
-import type { Store, TokenUsageRecord } from '../storage/storage.ts';
+import type { TokenUsageRecord, TokenUsageStorage } from '../storage/storage.ts';
 
 export interface ClientInfo {
   userAgent: string;
@@ -23,7 +23,7 @@ export interface UsageRecorder {
 const maxField = 200;
 
 export function createUsageRecorder(deps: {
-  store: Store;
+  store: TokenUsageStorage;
   clock: Clock;
   flushIntervalMs?: number;
   onError?: (error: unknown) => void;

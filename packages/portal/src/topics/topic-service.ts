@@ -4,7 +4,7 @@ import type { TopicLimits } from '../config.ts';
 import { BadRequestError, BrokerUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { Store, TopicRecord } from '../storage/storage.ts';
+import type { TopicRecord, TopicStorage, WorkspaceStorage } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from './topic-broker.ts';
 import {
   kafkaTopicConfigs,
@@ -32,7 +32,7 @@ export interface TopicService {
  * is removed again, so nothing is ever half-created.
  */
 export function createTopicService(deps: {
-  store: Store;
+  store: TopicStorage & WorkspaceStorage;
   clock: Clock;
   audit: AuditLog;
   broker: () => TopicBroker | null;

@@ -9,7 +9,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import { type Action, can } from '../permissions/permissions.ts';
 import type { Principal, UserPrincipal } from '../permissions/principal.ts';
 import type { Role } from '../permissions/roles.ts';
-import type { Store, UserChangeOutcome, UserRecord } from '../storage/storage.ts';
+import type { UserChangeOutcome, UserRecord, UserStorage, WorkspaceRoleStorage } from '../storage/storage.ts';
 import { emailProblem, normaliseEmail, passwordProblem } from './user-rules.ts';
 
 export interface UserChanges {
@@ -49,7 +49,7 @@ export interface UserService {
 }
 
 export function createUserService(deps: {
-  store: Store;
+  store: UserStorage & WorkspaceRoleStorage;
   clock: Clock;
   audit: AuditLog;
   throttle: LoginThrottle;

@@ -4,7 +4,7 @@
 // purger converges each queued purge at the broker, step by step, until everything is gone,
 // retrying on a timer while the broker is down. Until then the id stays reserved.
 import type { Clock } from '../clock.ts';
-import type { Store } from '../storage/storage.ts';
+import type { WorkspacePurgeStorage } from '../storage/storage.ts';
 
 /** What the purge needs from the broker (broker/kafka-connection.ts provides it). */
 export interface WorkspaceKafkaData {
@@ -110,7 +110,7 @@ const noBroker: PurgeReport = {
 };
 
 export function createWorkspacePurger(deps: {
-  store: Store;
+  store: WorkspacePurgeStorage;
   clock: Clock;
   kafka: () => WorkspaceKafkaData | null;
   intervalMs: number;

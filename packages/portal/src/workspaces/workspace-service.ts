@@ -5,7 +5,14 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import { can, canSeeWorkspace, userRoleIn } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import { effectiveRole, type Role } from '../permissions/roles.ts';
-import type { Store, UserRecord, WorkspaceRecord } from '../storage/storage.ts';
+import type {
+  UserRecord,
+  UserStorage,
+  WorkspacePurgeStorage,
+  WorkspaceRecord,
+  WorkspaceRoleStorage,
+  WorkspaceStorage,
+} from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import { prefixCollision } from './workspace-id.ts';
 import type { PurgeReport } from './workspace-purge.ts';
@@ -66,7 +73,7 @@ function toMember(user: UserRecord, workspaceRole: Role | null): Member {
 }
 
 export function createWorkspaceService(deps: {
-  store: Store;
+  store: WorkspaceStorage & WorkspacePurgeStorage & WorkspaceRoleStorage & UserStorage;
   clock: Clock;
   audit: AuditLog;
   tokens: StreamingTokenService;

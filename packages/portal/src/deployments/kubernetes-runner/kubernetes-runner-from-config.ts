@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { PortalConfig } from '../../config.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { PortalLogger } from '../../portal.ts';
-import type { Store } from '../../storage/storage.ts';
+import type { DeploymentStorage, TokenStorage } from '../../storage/storage.ts';
 import type { DeploymentRunner } from '../runner.ts';
 import { loadKubeConfig, resolveNamespace } from './kube-config.ts';
 import { createKubernetesApi } from './kubernetes-api.ts';
@@ -10,7 +10,7 @@ import { createKubernetesRunner } from './kubernetes-runner.ts';
 
 /** STREAMGATE_RUNNER=kubernetes: the cluster from KUBECONFIG or the pod's service account. */
 export function kubernetesRunnerFromConfig(deps: {
-  store: Store;
+  store: DeploymentStorage & TokenStorage;
   box: SecretBox;
   clock: Clock;
   logger: PortalLogger;

@@ -3,7 +3,12 @@ import type { Clock } from '../../clock.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { PortalLogger } from '../../portal.ts';
 import { serialTicks } from '../../scheduling/serial-ticks.ts';
-import type { DeploymentObserved, DeploymentRecord, Store } from '../../storage/storage.ts';
+import type {
+  DeploymentObserved,
+  DeploymentRecord,
+  DeploymentStorage,
+  TokenStorage,
+} from '../../storage/storage.ts';
 import { openVariables, tokenValueFor } from '../deployment-secrets.ts';
 import type { DeploymentRunner } from '../runner.ts';
 import { describeApiError, type KubernetesApi } from './kubernetes-api.ts';
@@ -40,7 +45,7 @@ export interface KubernetesRunnerOptions {
  * Stopping the portal leaves the workloads running: they belong to the cluster.
  */
 export function createKubernetesRunner(deps: {
-  store: Store;
+  store: DeploymentStorage & TokenStorage;
   box: SecretBox;
   clock: Clock;
   logger: PortalLogger;

@@ -10,7 +10,8 @@ import type {
   DeploymentInstance,
   DeploymentObserved,
   DeploymentRecord,
-  Store,
+  DeploymentStorage,
+  TokenStorage,
 } from '../../storage/storage.ts';
 import { openVariables, tokenValueFor } from '../deployment-secrets.ts';
 import { backoffMs, deriveStatus, planInstances, type SeenInstance } from '../instance-plan.ts';
@@ -67,7 +68,7 @@ const healthyAfterMs = 60_000;
  * no deployment ever runs twice.
  */
 export function createProcessRunner(deps: {
-  store: Store;
+  store: DeploymentStorage & TokenStorage;
   box: SecretBox;
   clock: Clock;
   logger: PortalLogger;
