@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody } from './http.ts';
+import { authErrors, bodyErrors, dateTime, errorBody, noContent, noCredentials } from './http.ts';
 import { roleSchema } from './roles.ts';
 
 export const userBody = {
@@ -26,6 +26,7 @@ const sessionBody = {
 export const loginSchema = {
   tags: ['auth'],
   summary: 'Log in with email and password; sets the session cookie and returns the CSRF token.',
+  security: noCredentials,
   body: {
     type: 'object',
     additionalProperties: false,
@@ -35,13 +36,13 @@ export const loginSchema = {
       password: { type: 'string', minLength: 1, maxLength: 256 },
     },
   },
-  response: { 200: sessionBody, 400: errorBody, 401: errorBody, 429: errorBody },
+  response: { 200: sessionBody, 400: errorBody, 401: errorBody, 429: errorBody, ...bodyErrors },
 } as const;
 
 export const logoutSchema = {
   tags: ['auth'],
   summary: 'End the session.',
-  response: { 204: { type: 'null' }, ...authErrors },
+  response: { 204: noContent, ...authErrors },
 } as const;
 
 export const meSchema = {
@@ -76,3 +77,4 @@ export const tokenDetailsSchema = {
 export type User = FromSchema<typeof userBody>;
 export type Session = FromSchema<typeof sessionBody>;
 export type LoginRequest = FromSchema<typeof loginSchema.body>;
+export type TokenDetails = FromSchema<(typeof tokenDetailsSchema.response)[200]>;

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody, noContent, workspaceIdParam } from './http.ts';
+import { authErrors, bodyErrors, dateTime, errorBody, noContent, pathErrors, workspaceIdParam } from './http.ts';
 
 /** JSON schemas of the deployment routes: the contract both ways (and the OpenAPI document). */
 export const deploymentNamePattern = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
@@ -149,7 +149,7 @@ export const listDeploymentsSchema = {
   tags,
   summary: "The workspace's deployments with their status.",
   params: workspaceIdParam,
-  response: { 200: { type: 'array', items: deploymentJson }, ...errors },
+  response: { 200: { type: 'array', items: deploymentJson }, ...errors, ...pathErrors },
 } as const;
 
 export const createDeploymentSchema = {
@@ -157,14 +157,14 @@ export const createDeploymentSchema = {
   summary: 'Create a deployment (Manager); it starts at once unless "start": false.',
   params: workspaceIdParam,
   body: createDeploymentBody,
-  response: { 201: deploymentJson, ...errors },
+  response: { 201: deploymentJson, ...errors, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const getDeploymentSchema = {
   tags,
   summary: 'One deployment.',
   params: deploymentParams,
-  response: { 200: deploymentJson, ...errors },
+  response: { 200: deploymentJson, ...errors, ...pathErrors },
 } as const;
 
 export const updateDeploymentSchema = {
@@ -172,18 +172,18 @@ export const updateDeploymentSchema = {
   summary: 'Change a deployment (Manager); applied at its next start.',
   params: deploymentParams,
   body: updateDeploymentBody,
-  response: { 200: deploymentJson, ...errors },
+  response: { 200: deploymentJson, ...errors, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const deleteDeploymentSchema = {
   tags,
   summary: 'Stop and delete a deployment (Manager).',
   params: deploymentParams,
-  response: { 204: noContent, ...errors },
+  response: { 204: noContent, ...errors, ...pathErrors },
 } as const;
 
 export const deploymentActionSchema = (summary: string) =>
-  ({ tags, summary, params: deploymentParams, response: { 200: deploymentJson, ...errors } }) as const;
+  ({ tags, summary, params: deploymentParams, response: { 200: deploymentJson, ...errors, ...pathErrors } }) as const;
 
 export const deploymentLogsSchema = {
   tags,
@@ -202,11 +202,21 @@ export const deploymentLogsSchema = {
       follow: { type: 'string', enum: ['true', 'false'] },
     },
   },
-  produces: ['text/plain'],
-  response: { 200: { type: 'string' }, ...errors },
+  response: {
+    200: {
+      description: 'Text; with follow=true a stream that stays open.',
+      content: { 'text/plain': { schema: { type: 'string', contentMediaType: 'text/plain' } } },
+    },
+    ...errors,
+    ...pathErrors,
+  },
 } as const;
 
 export type Deployment = FromSchema<typeof deploymentJson>;
 export type CreateDeploymentRequest = FromSchema<typeof createDeploymentBody>;
 export type UpdateDeploymentRequest = FromSchema<typeof updateDeploymentBody>;
 export type DeploymentStatus = Deployment['status'];
+
+/** What `POST .../deployments/{deploymentId}/{action}` takes as its last path segment. */
+export const deploymentActions = ['start', 'stop', 'restart'] as const;
+export type DeploymentAction = (typeof deploymentActions)[number];

@@ -12,11 +12,13 @@ import { registerOAuthTokenRoutes } from './broker/oauth-token-routes.ts';
 import { registerDeploymentRoutes } from './deployments/deployment-routes.ts';
 import { NotFoundError, PortalError } from './errors.ts';
 import { handleError } from './http/error-handler.ts';
+import { registerMethodNotAllowed } from './http/method-not-allowed.ts';
+import { registerAuthorizationGate } from './http/authorization-gate.ts';
+import type { ContractTypes } from './http/portal-app.ts';
 import { registerAuthentication } from './http/request-auth.ts';
 import { registerSigningKeyRoutes } from './keys/signing-key-routes.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
 import { registerPatRoutes } from './pats/pat-routes.ts';
-import { maxPatLifetimeMs } from './pats/pat-rules.ts';
 import type { Portal } from './portal.ts';
 import { registerRotationRunRoutes } from './rotation-runs/rotation-run-routes.ts';
 import { registerStreamingTokenRoutes } from './tokens/streaming-token-routes.ts';
@@ -64,6 +66,8 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
       handleError(error, request, reply);
     },
   });
+  // Before any route: it learns each route's pattern as it is registered.
+  registerMethodNotAllowed(app);
 
   await app.register(cookie);
   await app.register(swagger, {
@@ -83,6 +87,12 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
             description: 'A streaming token (sgs_...) or a personal access token (sgp_...).',
           },
           session: { type: 'apiKey', in: 'cookie', name: 'sg_session' },
+          kafkaBroker: {
+            type: 'oauth2',
+            description:
+              'Not for this API: how Kafka clients (librdkafka OAUTHBEARER) get a broker JWT, with the workspace id and a streaming token as client credentials.',
+            flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } },
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -128,11 +138,15 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
   });
 
   // Authentication is scoped to the API routes; the UI's static files and /docs are public.
-  await app.register(async (api) => {
+  await app.register(async (scope) => {
+    const api = scope.withTypeProvider<ContractTypes>();
     registerAuthentication(api, portal.authenticate);
+    registerAuthorizationGate(api, {
+      workspaceExists: async (workspaceId) => (await portal.store.findWorkspace(workspaceId)) !== null,
+    });
     registerAuthRoutes(api, {
       sessions: portal.sessions,
-      store: portal.store,
+      pats: portal.pats,
       secureCookies: portal.config.publicUrl.startsWith('https:'),
     });
     registerWorkspaceRoutes(api, { workspaces: portal.workspaces, broker: portal.brokerDescription });
@@ -143,25 +157,20 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     registerPatRoutes(api, { pats: portal.pats });
     registerUserRoutes(api, { users: portal.users });
     registerAuditRoutes(api, { auditReader: portal.auditReader });
-    registerOpsRoutes(api, { store: portal.store, metrics: portal.metrics, checks: portal.readinessChecks });
+    registerOpsRoutes(api, { metrics: portal.metrics, readiness: portal.readiness });
     registerJwksRoutes(api, { brokerKeys: portal.brokerKeys });
-    registerSigningKeyRoutes(api, {
-      rings: { pat: portal.patKeys, broker: portal.brokerKeys },
-      longestLifetimeSeconds: {
-        pat: maxPatLifetimeMs / 1000,
-        broker: portal.config.brokerJwtTtlSeconds,
-      },
-      audit: portal.audit,
-      now: () => portal.clock.now(),
-    });
+    registerSigningKeyRoutes(api, { signingKeys: portal.signingKeys });
     // Form bodies are the token endpoint's alone (RFC 6749); every other route takes JSON.
     await api.register(async (oauth) => {
       await oauth.register(formbody, { bodyLimit: 8 * 1024 });
+      // The token endpoint checks its form itself, to answer in RFC 6749's terms
+      // (unsupported_grant_type, invalid_request); its body schema documents that form.
+      oauth.setValidatorCompiler(() => () => true);
       registerOAuthTokenRoutes(oauth, { brokerTokens: portal.brokerTokens });
     });
-    registerLibrdkafkaRoutes(api, { connection: portal.brokerConnection });
+    registerLibrdkafkaRoutes(api, { brokerAccess: portal.brokerAccess });
     registerTopicRoutes(api, { topics: portal.topics });
-    registerDeploymentRoutes(api, { deployments: portal.deployments, runner: () => portal.runner });
+    registerDeploymentRoutes(api, { deployments: portal.deployments });
     registerRotationRunRoutes(api, { rotationRuns: portal.rotationRuns });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

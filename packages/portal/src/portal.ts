@@ -8,7 +8,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createSessionService } from './auth/session-service.ts';
 import { createBrokerTokenService } from './broker/broker-token-service.ts';
 import { createKafkaConnection } from './broker/kafka-connection.ts';
-import type { BrokerConnection } from './broker/librdkafka-routes.ts';
+import { type BrokerConnection, createBrokerAccessService } from './broker/broker-access-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { PortalConfig } from './config.ts';
 import { createJwtChecker, createJwtIssuer } from './crypto/jwt.ts';
@@ -20,10 +20,13 @@ import { createDeploymentService } from './deployments/deployment-service.ts';
 import { kubernetesRunnerFromConfig } from './deployments/kubernetes-runner/kubernetes-runner-from-config.ts';
 import { createProcessRunner } from './deployments/process-runner/process-runner.ts';
 import type { DeploymentRunner } from './deployments/runner.ts';
+import { type PortalLogger, silentLogger } from './logger.ts';
 import { checkDataDirModes } from './ops/data-dir-modes.ts';
 import { createMetrics } from './ops/metrics.ts';
-import type { ReadinessCheck } from './ops/ops-routes.ts';
+import { createReadiness, type ReadinessCheck } from './ops/readiness.ts';
+import { createSigningKeyService } from './keys/signing-key-service.ts';
 import { createPatService } from './pats/pat-service.ts';
+import { maxPatLifetimeMs } from './pats/pat-rules.ts';
 import { createRotationRunExecutor } from './rotation-runs/rotation-run-executor.ts';
 import { createRotationRunService } from './rotation-runs/rotation-run-service.ts';
 import { createPostgresStore } from './storage/postgres/postgres-store.ts';
@@ -51,15 +54,6 @@ export function openStore(config: PortalConfig): Store {
 }
 
 /** The composition root of everything but HTTP: config → storage → services. */
-/** The few log calls the services make outside a request (pino's shape). */
-export interface PortalLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-const silentLogger: PortalLogger = { info() {}, warn() {}, error() {} };
-
 export async function createPortal(
   config: PortalConfig,
   options: { clock?: Clock; store?: Store; logger?: PortalLogger } = {},
@@ -102,7 +96,16 @@ export async function createPortal(
     tokens: streamingTokens,
     purgeKafkaData: (workspaceId) => purger.purgeNow(workspaceId),
   });
-  const readinessChecks: ReadinessCheck[] = [];
+  const readinessChecks: ReadinessCheck[] = [
+    {
+      name: 'database',
+      critical: true,
+      check: async () => {
+        await store.ping();
+        return store.engine;
+      },
+    },
+  ];
   const brokerJwts = createJwtIssuer({
     ring: brokerKeys,
     clock,
@@ -214,7 +217,13 @@ export async function createPortal(
     workspaces,
     auditReader: createAuditReader({ store }),
     brokerTokens,
-    brokerConnection,
+    brokerAccess: createBrokerAccessService({ connection: brokerConnection }),
+    signingKeys: createSigningKeyService({
+      rings: { pat: patKeys, broker: brokerKeys },
+      longestLifetimeSeconds: { pat: maxPatLifetimeMs / 1000, broker: config.brokerJwtTtlSeconds },
+      audit,
+      clock,
+    }),
     kafka,
     topics,
     runner,
@@ -222,6 +231,7 @@ export async function createPortal(
     rotationRuns,
     authenticate: createAuthenticator({ store, sessions, streamingTokens, pats }),
     readinessChecks,
+    readiness: createReadiness(readinessChecks),
     brokerDescription,
     /** First run: an organisation admin and a `dev` workspace. */
     async bootstrap() {

@@ -1,8 +1,8 @@
 import { auditSchema } from '@streamgate/contract';
-import type { FastifyInstance } from 'fastify';
+import type { PortalApp } from '../http/portal-app.ts';
 import { principalOf } from '../http/request-auth.ts';
 import type { AuditRecord } from '../storage/storage.ts';
-import type { AuditFilter, AuditReader } from './audit-reader.ts';
+import type { AuditReader } from './audit-reader.ts';
 
 const entryJson = (entry: AuditRecord) => ({
   id: entry.id,
@@ -15,10 +15,15 @@ const entryJson = (entry: AuditRecord) => ({
   address: entry.address,
 });
 
-export function registerAuditRoutes(app: FastifyInstance, deps: { auditReader: AuditReader }): void {
-  app.get<{ Querystring: Omit<AuditFilter, 'limit'> & { limit?: string } }>(
+export function registerAuditRoutes(app: PortalApp, deps: { auditReader: AuditReader }): void {
+  app.get(
     '/audit',
-    { schema: auditSchema },
+    {
+      schema: auditSchema,
+      // One workspace's log: its Admins. The whole log: the reader scopes it to what the caller
+      // administers (all of it for an organisation Admin).
+      config: { access: (request) => (hasWorkspace(request.query) ? 'audit.read' : 'authenticated') },
+    },
     async (request) => {
       const { limit, ...filter } = request.query;
       const { entries, nextBefore } = await deps.auditReader.read(principalOf(request), {
@@ -28,4 +33,8 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { auditReader: A
       return { entries: entries.map(entryJson), nextBefore };
     },
   );
+}
+
+function hasWorkspace(query: unknown): boolean {
+  return typeof (query as { workspaceId?: unknown }).workspaceId === 'string';
 }

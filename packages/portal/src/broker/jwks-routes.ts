@@ -1,8 +1,8 @@
 import { jwksSchema } from '@streamgate/contract';
-import type { FastifyInstance } from 'fastify';
 import type { SigningKeyRing } from '../crypto/signing-keys.ts';
+import type { PortalApp } from '../http/portal-app.ts';
 
-export function registerJwksRoutes(app: FastifyInstance, deps: { brokerKeys: SigningKeyRing }): void {
+export function registerJwksRoutes(app: PortalApp, deps: { brokerKeys: SigningKeyRing }): void {
   app.get(
     '/.well-known/jwks.json',
     { schema: jwksSchema, config: { auth: 'none' } },

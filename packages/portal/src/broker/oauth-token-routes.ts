@@ -1,5 +1,6 @@
 import { tokenSchema } from '@streamgate/contract';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { PortalApp } from '../http/portal-app.ts';
 import { clientOf } from '../http/request-auth.ts';
 import type { BrokerTokenService } from './broker-token-service.ts';
 import { readClientCredentials } from './client-credentials.ts';
@@ -31,10 +32,7 @@ function sendOAuthError(error: FastifyError | Error, request: FastifyRequest, re
     .send({ error: oauth.error, error_description: oauth.message });
 }
 
-export function registerOAuthTokenRoutes(
-  app: FastifyInstance,
-  deps: { brokerTokens: BrokerTokenService },
-): void {
+export function registerOAuthTokenRoutes(app: PortalApp, deps: { brokerTokens: BrokerTokenService }): void {
   app.post(
     '/oauth/token',
     { schema: tokenSchema, config: { auth: 'none' }, errorHandler: sendOAuthError, bodyLimit: 8 * 1024 },

@@ -1,3 +1,4 @@
+import type { Jwks } from '@streamgate/contract';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { SigningKeyRecord, SigningKeyStorage } from '../storage/storage.ts';
@@ -24,7 +25,7 @@ export interface SigningKeyRing {
   /** A key that still verifies, by kid; null when unknown or retired. */
   byKid(kid: string): Promise<SigningKey | null>;
   /** Public keys to publish (JWKS): the keys not retired. */
-  publicJwks(): Promise<Record<string, string>[]>;
+  publicJwks(): Promise<Jwks['keys']>;
   /**
    * Adds a fresh key that signs from now on. With `retirePreviousAt`, every other key stops
    * verifying at that time (or earlier, if it was already due); else they stay valid.
@@ -127,7 +128,7 @@ export function createSigningKeyRing(deps: {
     },
     async publicJwks() {
       await reload();
-      return known.filter(live).map((record) => JSON.parse(record.publicJwk) as Record<string, string>);
+      return known.filter(live).map((record) => JSON.parse(record.publicJwk) as Jwks['keys'][number]);
     },
     async rotate(options = {}) {
       const key = await create();

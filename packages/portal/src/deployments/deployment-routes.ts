@@ -8,119 +8,84 @@ import {
   listDeploymentsSchema,
   updateDeploymentSchema,
 } from '@streamgate/contract';
-import type { FastifyInstance } from 'fastify';
-import { BadRequestError, PortalError } from '../errors.ts';
+import type { PortalApp } from '../http/portal-app.ts';
 import { principalOf } from '../http/request-auth.ts';
-import type {
-  CreateDeploymentInput,
-  DeploymentService,
-  UpdateDeploymentInput,
-} from './deployment-service.ts';
-import type { DeploymentRunner } from './runner.ts';
-
-type WorkspaceParams = { Params: { workspaceId: string } };
-type DeploymentParams = { Params: { workspaceId: string; deploymentId: string } };
+import type { DeploymentService } from './deployment-service.ts';
 
 const base = '/workspaces/:workspaceId/deployments';
 
-export function registerDeploymentRoutes(
-  app: FastifyInstance,
-  deps: { deployments: DeploymentService; runner: () => DeploymentRunner | null },
-): void {
+export function registerDeploymentRoutes(app: PortalApp, deps: { deployments: DeploymentService }): void {
   const { deployments } = deps;
 
-  app.get<WorkspaceParams>(base, { schema: listDeploymentsSchema }, async (request) =>
-    deployments.list(principalOf(request), request.params.workspaceId),
+  app.get(base, { schema: listDeploymentsSchema, config: { access: 'deployments.read' } }, async (request) =>
+    deployments.list(request.params.workspaceId),
   );
 
-  app.post<WorkspaceParams & { Body: CreateDeploymentInput }>(
+  app.post(
     base,
-    { schema: createDeploymentSchema },
+    { schema: createDeploymentSchema, config: { access: 'deployments.manage' } },
     async (request, reply) => {
-      const view = await deployments.create(
-        principalOf(request),
-        request.params.workspaceId,
-        request.body,
-        request.ip,
-      );
+      const { workspaceId } = request.params;
+      const view = await deployments.create(principalOf(request), workspaceId, request.body, request.ip);
       return reply.code(201).send(view);
     },
   );
 
-  app.get<DeploymentParams>(`${base}/:deploymentId`, { schema: getDeploymentSchema }, async (request) =>
-    deployments.get(principalOf(request), request.params.workspaceId, request.params.deploymentId),
+  app.get(
+    `${base}/:deploymentId`,
+    { schema: getDeploymentSchema, config: { access: 'deployments.read' } },
+    async (request) => deployments.get(request.params.workspaceId, request.params.deploymentId),
   );
 
-  app.put<DeploymentParams & { Body: UpdateDeploymentInput }>(
+  app.put(
     `${base}/:deploymentId`,
-    { schema: updateDeploymentSchema },
-    async (request) =>
-      deployments.update(
-        principalOf(request),
-        request.params.workspaceId,
-        request.params.deploymentId,
-        request.body,
-        request.ip,
-      ),
+    { schema: updateDeploymentSchema, config: { access: 'deployments.manage' } },
+    async (request) => {
+      const { workspaceId, deploymentId } = request.params;
+      return deployments.update(principalOf(request), workspaceId, deploymentId, request.body, request.ip);
+    },
   );
 
-  app.delete<DeploymentParams>(
+  app.delete(
     `${base}/:deploymentId`,
-    { schema: deleteDeploymentSchema },
+    { schema: deleteDeploymentSchema, config: { access: 'deployments.manage' } },
     async (request, reply) => {
-      await deployments.remove(
-        principalOf(request),
-        request.params.workspaceId,
-        request.params.deploymentId,
-        request.ip,
-      );
+      const { workspaceId, deploymentId } = request.params;
+      await deployments.remove(principalOf(request), workspaceId, deploymentId, request.ip);
       return reply.code(204).send();
     },
   );
 
   for (const action of ['start', 'stop', 'restart'] as const) {
-    app.post<DeploymentParams>(
+    const summary = `${action[0]!.toUpperCase()}${action.slice(1)} a deployment (Editor).`;
+    app.post(
       `${base}/:deploymentId/${action}`,
-      {
-        schema: deploymentActionSchema(
-          `${action[0]!.toUpperCase()}${action.slice(1)} a deployment (Editor).`,
-        ),
+      { schema: deploymentActionSchema(summary), config: { access: 'deployments.operate' } },
+      async (request) => {
+        const { workspaceId, deploymentId } = request.params;
+        return deployments.act(principalOf(request), workspaceId, deploymentId, action, request.ip);
       },
-      async (request) =>
-        deployments.act(
-          principalOf(request),
-          request.params.workspaceId,
-          request.params.deploymentId,
-          action,
-          request.ip,
-        ),
     );
   }
 
-  app.get<DeploymentParams & { Querystring: { tail?: string; follow?: 'true' | 'false' } }>(
+  app.get(
     `${base}/:deploymentId/logs`,
-    { schema: deploymentLogsSchema },
+    { schema: deploymentLogsSchema, config: { access: 'deployments.readLogs' } },
     async (request, reply) => {
-      const tail = request.query.tail === undefined ? 200 : Number(request.query.tail);
-      if (tail < 1 || tail > 10_000) throw new BadRequestError('tail must be from 1 to 10000 lines.');
-      const deployment = await deployments.forLogs(
-        principalOf(request),
-        request.params.workspaceId,
-        request.params.deploymentId,
-      );
-      const runner = deps.runner();
-      if (!runner)
-        throw new PortalError(
-          'PORTAL_CONFLICT',
-          'This portal runs no deployments (STREAMGATE_RUNNER is not set), so it has no logs to show.',
-        );
-      void reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store');
-      if (request.query.follow !== 'true') return runner.logs(deployment, tail);
+      const { workspaceId, deploymentId } = request.params;
+      const follow = request.query.follow === 'true';
       const abort = new AbortController();
+      const logs = await deployments.logs(workspaceId, deploymentId, {
+        tail: request.query.tail === undefined ? 200 : Number(request.query.tail),
+        follow,
+        signal: abort.signal,
+      });
+      void reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store');
+      if (typeof logs === 'string') return logs;
       // The response's 'close' is the client going away (or the answer ending): stop reading.
       reply.raw.once('close', () => abort.abort());
       void reply.header('x-accel-buffering', 'no');
-      return reply.send(Readable.from(runner.followLogs(deployment, tail, abort.signal)));
+      return reply.send(Readable.from(logs));
     },
   );
 }

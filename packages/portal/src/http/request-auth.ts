@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticate, Authenticated } from '../auth/authenticator.ts';
-import type { Principal } from '../permissions/principal.ts';
+import type { Principal, UserPrincipal } from '../permissions/principal.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
 
 export const sessionCookieName = 'sg_session';
@@ -59,4 +59,18 @@ function credentialsOf(request: FastifyRequest) {
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.auth) throw new TypeError('principalOf() on a route without authentication');
   return request.auth.principal;
+}
+
+/** The person behind a route whose access only people have (the gate refused everyone else). */
+export function userOf(request: FastifyRequest): UserPrincipal {
+  const principal = principalOf(request);
+  if (principal.kind !== 'user') throw new TypeError('userOf() on a route that a streaming token reached');
+  return principal;
+}
+
+/** The token the caller presented as `Authorization: Bearer`, for routes that hand it back. */
+export function bearerTokenOf(request: FastifyRequest): string {
+  const presented = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
+  if (presented === undefined) throw new TypeError('bearerTokenOf() on a request without a bearer token');
+  return presented;
 }

@@ -1,26 +1,34 @@
 import { createPatSchema, listPatsSchema, revokePatSchema } from '@streamgate/contract';
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../http/request-auth.ts';
+import type { PortalApp } from '../http/portal-app.ts';
+import { userOf } from '../http/request-auth.ts';
 import type { PatService } from './pat-service.ts';
 
-type CreateBody = { name: string; expiresAt: string; workspaces?: string[] | null; readOnly?: boolean };
-
-export function registerPatRoutes(app: FastifyInstance, deps: { pats: PatService }): void {
+export function registerPatRoutes(app: PortalApp, deps: { pats: PatService }): void {
   const { pats } = deps;
 
-  app.get('/profile/tokens', { schema: listPatsSchema }, async (request) => pats.list(principalOf(request)));
+  app.get(
+    '/profile/tokens',
+    { schema: listPatsSchema, config: { access: 'profile.read' } },
+    async (request) => pats.list(userOf(request)),
+  );
 
-  app.post<{ Body: CreateBody }>('/profile/tokens', { schema: createPatSchema }, async (request, reply) => {
-    const { pat, token } = await pats.create(principalOf(request), request.body, request.ip);
-    void reply.header('cache-control', 'no-store');
-    return reply.status(201).send({ ...pat, token });
-  });
-
-  app.delete<{ Params: { id: string } }>(
-    '/profile/tokens/:id',
-    { schema: revokePatSchema },
+  // Only a session makes PATs (the table's `session` rule): a PAT's power can then never outlive
+  // its own expiry or revocation.
+  app.post(
+    '/profile/tokens',
+    { schema: createPatSchema, config: { access: 'profile.createPat' } },
     async (request, reply) => {
-      await pats.revoke(principalOf(request), request.params.id, request.ip);
+      const { pat, token } = await pats.create(userOf(request), request.body, request.ip);
+      void reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ ...pat, token });
+    },
+  );
+
+  app.delete(
+    '/profile/tokens/:id',
+    { schema: revokePatSchema, config: { access: 'profile.write' } },
+    async (request, reply) => {
+      await pats.revoke(userOf(request), request.params.id, request.ip);
       return reply.status(204).send();
     },
   );

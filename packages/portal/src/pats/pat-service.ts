@@ -4,13 +4,13 @@ import { randomId } from '../crypto/hashing.ts';
 import { JwtError } from '../crypto/jwt.ts';
 import {
   BadRequestError,
-  ForbiddenError,
   InvalidTokenError,
   NotFoundError,
   TokenRevokedError,
+  workspaceNotFound,
 } from '../errors.ts';
-import { can, canSeeWorkspace } from '../permissions/permissions.ts';
-import type { Principal, UserPrincipal } from '../permissions/principal.ts';
+import { canSeeWorkspace } from '../permissions/permissions.ts';
+import type { UserPrincipal } from '../permissions/principal.ts';
 import type {
   PatRecord,
   PatStorage,
@@ -28,13 +28,15 @@ interface JwtChecker {
 }
 
 export interface PatService {
-  list(principal: Principal): Promise<PatRecord[]>;
+  list(user: UserPrincipal): Promise<PatRecord[]>;
+  /** One of the user's own tokens; null when it is not theirs or does not exist. */
+  get(user: UserPrincipal, id: string): Promise<PatRecord | null>;
   create(
-    principal: Principal,
+    user: UserPrincipal,
     input: { name: string; expiresAt: string; workspaces?: string[] | null; readOnly?: boolean },
     address: string | null,
   ): Promise<{ pat: PatRecord; token: string }>;
-  revoke(principal: Principal, id: string, address: string | null): Promise<void>;
+  revoke(user: UserPrincipal, id: string, address: string | null): Promise<void>;
   /** Verifies a presented `sgp_...` token and returns its owner as a narrowed principal. */
   authenticate(presented: string): Promise<UserPrincipal>;
 }
@@ -48,27 +50,17 @@ export function createPatService(deps: {
 }): PatService {
   const { store, clock, audit } = deps;
 
-  const self = (
-    principal: Principal,
-    action: 'profile.read' | 'profile.write' | 'profile.createPat',
-  ): UserPrincipal => {
-    const decision = can(principal, action);
-    if (!decision.allowed || principal.kind !== 'user') {
-      throw new ForbiddenError(
-        decision.allowed ? 'Personal access tokens belong to users.' : decision.reason,
-      );
-    }
-    return principal;
-  };
-
   return {
-    async list(principal) {
-      return store.listPats(self(principal, 'profile.read').userId);
+    async list(user) {
+      return store.listPats(user.userId);
     },
 
-    async create(principal, input, address) {
-      // Only a session makes PATs: a PAT's power can then never outlive its own expiry or revocation.
-      const user = self(principal, 'profile.createPat');
+    async get(user, id) {
+      const pat = await store.findPat(id);
+      return pat?.userId === user.userId ? pat : null;
+    },
+
+    async create(user, input, address) {
       const now = clock.now();
       const expiresAt = new Date(input.expiresAt);
       const problem = patNameProblem(input.name) ?? patExpiryProblem(expiresAt, now);
@@ -79,9 +71,7 @@ export function createPatService(deps: {
           throw new BadRequestError('Narrow to at least one workspace, or leave workspaces out for all.');
         for (const workspaceId of new Set(workspaces)) {
           if (!(await store.findWorkspace(workspaceId)) || !canSeeWorkspace(user, workspaceId)) {
-            throw new BadRequestError(
-              `Workspace '${workspaceId}' does not exist or you have no access to it.`,
-            );
+            throw new BadRequestError(workspaceNotFound(workspaceId).message);
           }
         }
       }
@@ -100,7 +90,7 @@ export function createPatService(deps: {
       const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
       const { jwt } = await deps.issuer.sign({ sub: user.userId, jti: pat.id }, ttlSeconds);
       await audit.record({
-        actor: { kind: 'principal', principal },
+        actor: { kind: 'principal', principal: user },
         action: 'pat.create',
         target: pat.id,
         details: {
@@ -114,13 +104,12 @@ export function createPatService(deps: {
       return { pat, token: `${patPrefix}${jwt}` };
     },
 
-    async revoke(principal, id, address) {
-      const user = self(principal, 'profile.write');
+    async revoke(user, id, address) {
       if (!(await store.revokePat(user.userId, id, clock.now()))) {
         throw new NotFoundError(`You have no active personal access token '${id}'.`);
       }
       await audit.record({
-        actor: { kind: 'principal', principal },
+        actor: { kind: 'principal', principal: user },
         action: 'pat.revoke',
         target: id,
         address,

@@ -306,7 +306,17 @@ const routes: RouteCase[] = [
   {
     name: 'GET /audit?workspaceId={ws}',
     request: async () => ({ method: 'GET', url: `/audit?workspaceId=${ws}` }),
-    expect: row(403, { admin: 'ok', wsAdmin: 'ok', patFull: 'ok', patReadOnly: 'ok', patNarrowedOwn: 'ok' }),
+    // Who may not see the workspace learns nothing of it (404), like on every workspace route.
+    expect: row(403, {
+      admin: 'ok',
+      wsAdmin: 'ok',
+      patFull: 'ok',
+      patReadOnly: 'ok',
+      patNarrowedOwn: 'ok',
+      none: 404,
+      streamingOther: 404,
+      patNarrowedOther: 404,
+    }),
   },
   {
     name: 'GET /auth/me',

@@ -49,6 +49,11 @@ const actions = {
 export type Action = keyof typeof actions;
 export const allActions = Object.keys(actions) as Action[];
 
+/** Whether an action applies to a workspace, the organisation or the caller's own profile. */
+export function actionScope(action: Action): 'workspace' | 'organisation' | 'self' {
+  return actions[action].scope;
+}
+
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
 const allow: Decision = { allowed: true };

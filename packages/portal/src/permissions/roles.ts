@@ -1,11 +1,9 @@
-export const roles = ['Admin', 'Manager', 'Editor', 'Viewer', 'None'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from '@streamgate/contract';
+
+// The role names are the contract's; how they rank and combine is the portal's rule.
+export { isRole, type Role, roles } from '@streamgate/contract';
 
 const rank: Record<Role, number> = { None: 0, Viewer: 1, Editor: 2, Manager: 3, Admin: 4 };
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (roles as readonly string[]).includes(value);
-}
 
 export function atLeast(role: Role, minimum: Role): boolean {
   return rank[role] >= rank[minimum];

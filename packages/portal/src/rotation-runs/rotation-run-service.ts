@@ -2,8 +2,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomId } from '../crypto/hashing.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import { ConflictError, NotFoundError, PreconditionRequiredError } from '../errors.ts';
-import { authorizeInWorkspace, workspaceNotFound } from '../permissions/authorize.ts';
+import { ConflictError, NotFoundError, workspaceNotFound } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import type {
@@ -16,7 +15,7 @@ import type {
   TokenStorage,
   TokenUsageStorage,
 } from '../storage/storage.ts';
-import { pairTag, parseIfMatch } from '../tokens/rotation.ts';
+import { pairTag } from '../tokens/rotation.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
 import { deploymentsOn, newStep, outsideClients, quietVerdict, stepsOf } from './rotation-run-rules.ts';
 
@@ -54,12 +53,13 @@ export interface RotationRunService {
   start(
     principal: Principal,
     workspaceId: string,
-    ifMatch: string | undefined,
+    /** The pair the caller saw (its ETag): a stale one starts nothing. */
+    expectedTag: string,
     input: StartRotationInput,
     address: string | null,
   ): Promise<RotationRunRecord>;
-  get(principal: Principal, workspaceId: string, rotationId: string): Promise<RotationRunRecord>;
-  list(principal: Principal, workspaceId: string): Promise<RotationRunRecord[]>;
+  get(workspaceId: string, rotationId: string): Promise<RotationRunRecord>;
+  list(workspaceId: string): Promise<RotationRunRecord[]>;
   cancel(
     principal: Principal,
     workspaceId: string,
@@ -128,7 +128,6 @@ export function createRotationRunService(deps: {
 
   return {
     async plan(principal, workspaceId) {
-      authorizeInWorkspace(principal, 'streamingTokens.read', workspaceId);
       const pair = await pairOrFail(workspaceId);
       const deployments = await store.listDeployments(workspaceId);
       await deps.usage.flush();
@@ -166,13 +165,7 @@ export function createRotationRunService(deps: {
       };
     },
 
-    async start(principal, workspaceId, ifMatch, input, address) {
-      authorizeInWorkspace(principal, 'streamingTokens.rotate', workspaceId);
-      const expected = parseIfMatch(ifMatch);
-      if (expected === null)
-        throw new PreconditionRequiredError(
-          'A rotation run needs an If-Match header naming the token pair you saw (the ETag of GET .../streaming-tokens or .../rotation-plan).',
-        );
+    async start(principal, workspaceId, expected, input, address) {
       const pair = await pairOrFail(workspaceId);
       if (pairTag(pair) !== expected)
         throw new ConflictError(
@@ -222,19 +215,16 @@ export function createRotationRunService(deps: {
       return run;
     },
 
-    async get(principal, workspaceId, rotationId) {
-      authorizeInWorkspace(principal, 'streamingTokens.read', workspaceId);
+    async get(workspaceId, rotationId) {
       return runOrFail(workspaceId, rotationId);
     },
 
-    async list(principal, workspaceId) {
-      authorizeInWorkspace(principal, 'streamingTokens.read', workspaceId);
+    async list(workspaceId) {
       await pairOrFail(workspaceId);
       return store.listRotationRuns(workspaceId, 20);
     },
 
     async cancel(principal, workspaceId, rotationId, address) {
-      authorizeInWorkspace(principal, 'streamingTokens.rotate', workspaceId);
       return beforeRotating(
         workspaceId,
         rotationId,
@@ -260,7 +250,6 @@ export function createRotationRunService(deps: {
     },
 
     async force(principal, workspaceId, rotationId, address) {
-      authorizeInWorkspace(principal, 'streamingTokens.rotate', workspaceId);
       const forced = await beforeRotating(
         workspaceId,
         rotationId,

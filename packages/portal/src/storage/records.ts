@@ -1,4 +1,4 @@
-import type { CleanupPolicy, TopicStatus } from '@streamgate/contract';
+import type { ActorKind, AuditAction, CleanupPolicy, TopicStatus } from '@streamgate/contract';
 import type { Role } from '../permissions/roles.ts';
 
 // The topic vocabulary is the API's.
@@ -79,10 +79,10 @@ export interface SigningKeyRecord {
 export interface AuditRecord {
   id: string;
   at: Date;
-  actorKind: 'user' | 'streaming' | 'anonymous' | 'system';
+  actorKind: ActorKind;
   actorId: string | null;
   actorLabel: string;
-  action: string;
+  action: AuditAction;
   workspaceId: string | null;
   target: string | null;
   details: Record<string, unknown>;

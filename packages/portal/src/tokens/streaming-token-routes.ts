@@ -1,12 +1,12 @@
 import { getStreamingTokensSchema, rotateStreamingTokensSchema } from '@streamgate/contract';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { expectedPairTag } from '../http/if-match.ts';
+import type { PortalApp } from '../http/portal-app.ts';
 import { principalOf } from '../http/request-auth.ts';
 import type { StreamingTokenService, StreamingTokensView } from './streaming-token-service.ts';
 
-type Params = { Params: { workspaceId: string } };
-
 export function registerStreamingTokenRoutes(
-  app: FastifyInstance,
+  app: PortalApp,
   deps: {
     streamingTokens: StreamingTokenService;
     /** Removes the deactivated token's ACLs at the broker: 'done', 'pending' (retried), null without a broker. */
@@ -21,9 +21,9 @@ export function registerStreamingTokenRoutes(
     return body;
   };
 
-  app.get<Params & { Querystring: { values?: 'true' | 'false' } }>(
+  app.get(
     '/workspaces/:workspaceId/streaming-tokens',
-    { schema: getStreamingTokensSchema },
+    { schema: getStreamingTokensSchema, config: { access: 'streamingTokens.read' } },
     async (request, reply) => {
       const view = await streamingTokens.view(principalOf(request), request.params.workspaceId, request.ip, {
         values: request.query.values !== 'false',
@@ -32,14 +32,14 @@ export function registerStreamingTokenRoutes(
     },
   );
 
-  app.post<Params>(
+  app.post(
     '/workspaces/:workspaceId/streaming-tokens/rotate',
-    { schema: rotateStreamingTokensSchema },
+    { schema: rotateStreamingTokensSchema, config: { access: 'streamingTokens.rotate' } },
     async (request, reply) => {
       const view = await streamingTokens.rotate(
         principalOf(request),
         request.params.workspaceId,
-        request.headers['if-match'],
+        expectedPairTag(request, 'Rotation'),
         request.ip,
       );
       const brokerCutoff = deps.brokerCutOff ? await deps.brokerCutOff() : null;

@@ -2,14 +2,7 @@ import type { Actor, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomId, sha256Hex } from '../crypto/hashing.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  InvalidTokenError,
-  NotFoundError,
-  PreconditionRequiredError,
-  TokenRevokedError,
-} from '../errors.ts';
+import { ConflictError, InvalidTokenError, TokenRevokedError, workspaceNotFound } from '../errors.ts';
 import { can } from '../permissions/permissions.ts';
 import type { Principal, StreamingPrincipal } from '../permissions/principal.ts';
 import type {
@@ -20,7 +13,7 @@ import type {
   TokenUsageStorage,
 } from '../storage/storage.ts';
 import { createPresentedTokenMemo } from './presented-token-memo.ts';
-import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
+import { pairTag, planRotation } from './rotation.ts';
 import { checkStreamingTokenShape, generateStreamingToken } from './streaming-token-format.ts';
 import type { ClientInfo, UsageRecorder } from './usage-recorder.ts';
 
@@ -66,7 +59,8 @@ export interface StreamingTokenService {
   rotate(
     principal: Principal,
     workspaceId: string,
-    ifMatch: string | undefined,
+    /** The pair the caller saw (its ETag): a stale one rotates nothing. */
+    expectedTag: string,
     address: string | null,
   ): Promise<StreamingTokensView>;
   /**
@@ -149,28 +143,14 @@ export function createStreamingTokenService(deps: {
     };
   };
 
-  const authorize = (
-    principal: Principal,
-    action: 'streamingTokens.read' | 'streamingTokens.rotate',
-    workspaceId: string,
-  ) => {
-    if (!can(principal, 'workspace.read', workspaceId).allowed) {
-      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
-    }
-    const decision = can(principal, action, workspaceId);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  };
-
   const view = async (
     principal: Principal,
     workspaceId: string,
     address: string | null,
     wantValues: boolean,
   ) => {
-    authorize(principal, 'streamingTokens.read', workspaceId);
     const pair = await store.activeTokenPair(workspaceId);
-    if (!pair)
-      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+    if (!pair) throw workspaceNotFound(workspaceId);
     await usage.flush(); // this instance's own recent uses, so the admin sees them now
     const uses = await store.tokenUsage([pair.token1.id, pair.token2.id]);
     const canViewValues = can(principal, 'streamingTokens.viewValues', workspaceId).allowed;
@@ -248,17 +228,9 @@ export function createStreamingTokenService(deps: {
     view: (principal, workspaceId, address, options) =>
       view(principal, workspaceId, address, options?.values ?? true),
 
-    async rotate(principal, workspaceId, ifMatch, address) {
-      authorize(principal, 'streamingTokens.rotate', workspaceId);
-      const expected = parseIfMatch(ifMatch);
-      if (expected === null) {
-        throw new PreconditionRequiredError(
-          'Rotation needs an If-Match header naming the token pair you saw (the ETag of GET .../streaming-tokens), so that a double click rotates once.',
-        );
-      }
+    async rotate(principal, workspaceId, expected, address) {
       const current = await store.activeTokenPair(workspaceId);
-      if (!current)
-        throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+      if (!current) throw workspaceNotFound(workspaceId);
       if (pairTag(current) !== expected) throw staleRotation();
       const outcome = await rotatePair(workspaceId, current, { kind: 'principal', principal }, address, {});
       if (outcome === 'stale') throw staleRotation();

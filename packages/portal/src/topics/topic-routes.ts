@@ -1,13 +1,9 @@
 import { createTopicSchema, deleteTopicSchema, getTopicSchema, listTopicsSchema } from '@streamgate/contract';
-import type { FastifyInstance } from 'fastify';
+import type { PortalApp } from '../http/portal-app.ts';
 import { principalOf } from '../http/request-auth.ts';
 import type { TopicRecord } from '../storage/storage.ts';
-import { normaliseKeys, type TopicConfigurationInput } from './topic-rules.ts';
+import { normaliseKeys } from './topic-rules.ts';
 import type { TopicService } from './topic-service.ts';
-
-type WorkspaceParams = { Params: { workspaceId: string } };
-type TopicParams = { Params: { workspaceId: string; name: string } };
-type CreateBody = { name: string; configuration?: TopicConfigurationInput | null };
 
 export const topicJson = (topic: TopicRecord) => ({
   id: topic.kafkaName,
@@ -20,32 +16,29 @@ export const topicJson = (topic: TopicRecord) => ({
   configuration: topic.configuration,
 });
 
-export function registerTopicRoutes(app: FastifyInstance, deps: { topics: TopicService }): void {
+export function registerTopicRoutes(app: PortalApp, deps: { topics: TopicService }): void {
   const { topics } = deps;
 
-  app.get<WorkspaceParams>(
+  app.get(
     '/:workspaceId/topics',
-    {
-      schema: listTopicsSchema,
-    },
-    async (request) => (await topics.list(principalOf(request), request.params.workspaceId)).map(topicJson),
+    { schema: listTopicsSchema, config: { access: 'topics.read' } },
+    async (request) => (await topics.list(request.params.workspaceId)).map(topicJson),
   );
 
-  app.get<TopicParams>(
+  app.get(
     '/:workspaceId/topics/:name',
-    {
-      schema: getTopicSchema,
-    },
-    async (request) =>
-      topicJson(await topics.get(principalOf(request), request.params.workspaceId, request.params.name)),
+    { schema: getTopicSchema, config: { access: 'topics.read' } },
+    async (request) => topicJson(await topics.get(request.params.workspaceId, request.params.name)),
   );
 
-  app.post<WorkspaceParams & { Body: CreateBody }>(
+  app.post(
     '/:workspaceId/topics',
     {
       schema: createTopicSchema,
+      config: { access: 'topics.create' },
+      // The Quix Portal API takes PascalCase keys too; the schema validates the camelCase form.
       preValidation: async (request) => {
-        request.body = normaliseKeys(request.body) as CreateBody;
+        request.body = normaliseKeys(request.body) as typeof request.body;
       },
     },
     async (request, reply) => {
@@ -59,11 +52,9 @@ export function registerTopicRoutes(app: FastifyInstance, deps: { topics: TopicS
     },
   );
 
-  app.delete<TopicParams>(
+  app.delete(
     '/:workspaceId/topics/:name',
-    {
-      schema: deleteTopicSchema,
-    },
+    { schema: deleteTopicSchema, config: { access: 'topics.delete' } },
     async (request, reply) => {
       await topics.remove(principalOf(request), request.params.workspaceId, request.params.name, request.ip);
       return reply.status(204).send();

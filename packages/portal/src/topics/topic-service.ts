@@ -1,11 +1,10 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { TopicLimits } from '../config.ts';
-import { BadRequestError, BrokerUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { can } from '../permissions/permissions.ts';
+import { BadRequestError, BrokerUnavailableError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { TopicRecord, TopicStorage, WorkspaceStorage } from '../storage/storage.ts';
-import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from './topic-broker.ts';
+import type { TopicRecord, TopicStorage } from '../storage/storage.ts';
+import type { TopicBroker } from './topic-broker.ts';
 import {
   kafkaTopicConfigs,
   kafkaTopicName,
@@ -15,8 +14,8 @@ import {
 } from './topic-rules.ts';
 
 export interface TopicService {
-  list(principal: Principal, workspaceId: string): Promise<TopicRecord[]>;
-  get(principal: Principal, workspaceId: string, name: string): Promise<TopicRecord>;
+  list(workspaceId: string): Promise<TopicRecord[]>;
+  get(workspaceId: string, name: string): Promise<TopicRecord>;
   create(
     principal: Principal,
     workspaceId: string,
@@ -32,7 +31,7 @@ export interface TopicService {
  * is removed again, so nothing is ever half-created.
  */
 export function createTopicService(deps: {
-  store: TopicStorage & WorkspaceStorage;
+  store: TopicStorage;
   clock: Clock;
   audit: AuditLog;
   broker: () => TopicBroker | null;
@@ -40,18 +39,6 @@ export function createTopicService(deps: {
   limits: TopicLimits;
 }): TopicService {
   const { store, clock, audit } = deps;
-
-  const authorize = async (
-    principal: Principal,
-    action: 'topics.read' | 'topics.create' | 'topics.delete',
-    workspaceId: string,
-  ) => {
-    if (!can(principal, 'workspace.read', workspaceId).allowed || !(await store.findWorkspace(workspaceId))) {
-      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
-    }
-    const decision = can(principal, action, workspaceId);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  };
 
   const brokerOrFail = (): TopicBroker => {
     const broker = deps.broker();
@@ -62,27 +49,18 @@ export function createTopicService(deps: {
     return broker;
   };
 
-  const unavailable = (error: unknown) =>
-    new BrokerUnavailableError(
-      'The Kafka broker cannot be reached right now; nothing was changed. Try again shortly.',
-      { cause: error },
-    );
-
   return {
-    async list(principal, workspaceId) {
-      await authorize(principal, 'topics.read', workspaceId);
+    async list(workspaceId) {
       return store.listTopics(workspaceId);
     },
 
-    async get(principal, workspaceId, name) {
-      await authorize(principal, 'topics.read', workspaceId);
+    async get(workspaceId, name) {
       const topic = await store.findTopic(workspaceId, name);
       if (!topic) throw new NotFoundError(`Topic '${name}' does not exist in workspace '${workspaceId}'.`);
       return topic;
     },
 
     async create(principal, workspaceId, input, address) {
-      await authorize(principal, 'topics.create', workspaceId);
       const problem = topicNameProblem(workspaceId, input.name);
       if (problem) throw new BadRequestError(problem);
       const resolved = resolveConfiguration(input.configuration, deps.defaultReplicationFactor, deps.limits);
@@ -122,10 +100,8 @@ export function createTopicService(deps: {
           configs: kafkaTopicConfigs(topic.configuration),
         });
       } catch (error) {
+        // Already the portal's error for it (topic-broker.ts): undo the record, pass it on.
         await store.deleteTopic(workspaceId, input.name);
-        if (error instanceof TopicRejectedError)
-          throw new BadRequestError(`Kafka refused the topic: ${error.message}`);
-        if (error instanceof TopicBrokerUnavailableError) throw unavailable(error);
         throw error;
       }
       const ready = { ...topic, status: 'Ready' as const, updatedAt: clock.now() };
@@ -142,7 +118,6 @@ export function createTopicService(deps: {
     },
 
     async remove(principal, workspaceId, name, address) {
-      await authorize(principal, 'topics.delete', workspaceId);
       const topic = await store.findTopic(workspaceId, name);
       if (!topic) throw new NotFoundError(`Topic '${name}' does not exist in workspace '${workspaceId}'.`);
       const broker = brokerOrFail();
@@ -151,7 +126,6 @@ export function createTopicService(deps: {
         await broker.deleteTopic(topic.kafkaName);
       } catch (error) {
         await store.updateTopic(workspaceId, name, { status: topic.status, updatedAt: clock.now() });
-        if (error instanceof TopicBrokerUnavailableError) throw unavailable(error);
         throw error;
       }
       await store.deleteTopic(workspaceId, name);

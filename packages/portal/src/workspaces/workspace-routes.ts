@@ -6,23 +6,16 @@ import {
   listWorkspacesSchema,
   resetMemberSchema,
   setMemberSchema,
+  type Workspace,
 } from '@streamgate/contract';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { brokerPrincipalOf } from '../broker/broker-principal.ts';
-import { principalOf } from '../http/request-auth.ts';
-import type { Role } from '../permissions/roles.ts';
+import type { PortalApp } from '../http/portal-app.ts';
+import { bearerTokenOf, principalOf } from '../http/request-auth.ts';
 import type { WorkspaceService, WorkspaceView } from './workspace-service.ts';
 
 /** How clients reach the broker, as the Quix workspace object describes it. */
-export interface BrokerDescription {
-  address: string;
-  securityMode: 'Sasl' | 'SaslSsl';
-  saslMechanism: 'OAuthBearer' | 'Plain';
-  /** PLAIN only: the caller's own broker principal and streaming token. */
-  username?: string;
-  password?: string;
-  hasCertificate: boolean;
-}
+export type BrokerDescription = Workspace['broker'];
 
 /** The PLAIN login a streaming-token caller may use at the broker: its principal and its own token. */
 export interface PlainLogin {
@@ -30,18 +23,15 @@ export interface PlainLogin {
   password: string;
 }
 
-type WorkspaceParams = { Params: { workspaceId: string } };
-type MemberParams = { Params: { workspaceId: string; userId: string } };
-
 export function registerWorkspaceRoutes(
-  app: FastifyInstance,
+  app: PortalApp,
   deps: { workspaces: WorkspaceService; broker: (plainLogin: PlainLogin | null) => BrokerDescription },
 ): void {
   const { workspaces } = deps;
   const json = (workspace: WorkspaceView, plainLogin: PlainLogin | null = null) => ({
     workspaceId: workspace.workspaceId,
     name: workspace.name,
-    status: 'Ready',
+    status: 'Ready' as const,
     createdAt: workspace.createdAt,
     role: workspace.role ?? undefined, // humans only: an absent field is not serialised
     brokerType: 'SelfHosted',
@@ -57,49 +47,51 @@ export function registerWorkspaceRoutes(
     return login;
   };
 
-  app.get('/workspaces', { schema: listWorkspacesSchema }, async (request, reply) => {
-    const login = withLogin(request, reply);
-    return (await workspaces.list(principalOf(request))).map((workspace) => json(workspace, login));
-  });
-
-  app.post<{ Body: { workspaceId: string; name: string } }>(
+  app.get(
     '/workspaces',
-    { schema: createWorkspaceSchema },
+    { schema: listWorkspacesSchema, config: { access: 'authenticated' } },
+    async (request, reply) => {
+      const login = withLogin(request, reply);
+      return (await workspaces.list(principalOf(request))).map((workspace) => json(workspace, login));
+    },
+  );
+
+  app.post(
+    '/workspaces',
+    { schema: createWorkspaceSchema, config: { access: 'workspace.create' } },
     async (request, reply) => {
       const created = await workspaces.create(principalOf(request), request.body, request.ip);
       return reply.status(201).send(json(created));
     },
   );
 
-  app.get<WorkspaceParams>(
+  app.get(
     '/workspaces/:workspaceId',
-    { schema: getWorkspaceSchema },
+    { schema: getWorkspaceSchema, config: { access: 'workspace.read' } },
     async (request, reply) => {
       const workspace = await workspaces.get(principalOf(request), request.params.workspaceId);
       return json(workspace, withLogin(request, reply));
     },
   );
 
-  app.delete<WorkspaceParams>(
+  app.delete(
     '/workspaces/:workspaceId',
-    { schema: deleteWorkspaceSchema },
-    async (request, reply) => {
-      const kafkaData = await workspaces.remove(principalOf(request), request.params.workspaceId, request.ip);
-      return reply.status(200).send({ workspaceId: request.params.workspaceId, kafkaData });
-    },
-  );
-
-  app.get<WorkspaceParams>(
-    '/workspaces/:workspaceId/members',
-    { schema: listMembersSchema },
+    { schema: deleteWorkspaceSchema, config: { access: 'workspace.delete' } },
     async (request) => {
-      return workspaces.members(principalOf(request), request.params.workspaceId);
+      const kafkaData = await workspaces.remove(principalOf(request), request.params.workspaceId, request.ip);
+      return { workspaceId: request.params.workspaceId, kafkaData };
     },
   );
 
-  app.put<MemberParams & { Body: { role: Role } }>(
+  app.get(
+    '/workspaces/:workspaceId/members',
+    { schema: listMembersSchema, config: { access: 'members.read' } },
+    async (request) => workspaces.members(request.params.workspaceId),
+  );
+
+  app.put(
     '/workspaces/:workspaceId/members/:userId',
-    { schema: setMemberSchema },
+    { schema: setMemberSchema, config: { access: 'members.write' } },
     async (request) => {
       const { workspaceId, userId } = request.params;
       return workspaces.setMemberRole(
@@ -112,9 +104,9 @@ export function registerWorkspaceRoutes(
     },
   );
 
-  app.delete<MemberParams>(
+  app.delete(
     '/workspaces/:workspaceId/members/:userId',
-    { schema: resetMemberSchema },
+    { schema: resetMemberSchema, config: { access: 'members.write' } },
     async (request) => {
       const { workspaceId, userId } = request.params;
       return workspaces.resetMemberRole(principalOf(request), workspaceId, userId, request.ip);
@@ -132,7 +124,5 @@ function plainLoginOf(request: FastifyRequest): PlainLogin | null {
   const principal = principalOf(request);
   if (principal.kind !== 'streaming') return null;
   // The authenticator accepted this very header as this principal's token.
-  const token = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (!token) return null;
-  return { username: brokerPrincipalOf(principal.tokenId), password: token };
+  return { username: brokerPrincipalOf(principal.tokenId), password: bearerTokenOf(request) };
 }

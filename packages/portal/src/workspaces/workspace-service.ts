@@ -1,8 +1,8 @@
 import { workspaceIdProblem } from '@streamgate/contract';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { can, canSeeWorkspace, userRoleIn } from '../permissions/permissions.ts';
+import { BadRequestError, ConflictError, NotFoundError, workspaceNotFound } from '../errors.ts';
+import { canSeeWorkspace, userRoleIn } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import { effectiveRole, type Role } from '../permissions/roles.ts';
 import type {
@@ -41,7 +41,7 @@ export interface WorkspaceService {
   ): Promise<WorkspaceView>;
   /** Deletes the workspace and makes a first attempt at its Kafka data (retried until gone). */
   remove(principal: Principal, workspaceId: string, address: string | null): Promise<PurgeReport>;
-  members(principal: Principal, workspaceId: string): Promise<Member[]>;
+  members(workspaceId: string): Promise<Member[]>;
   setMemberRole(
     principal: Principal,
     workspaceId: string,
@@ -86,22 +86,14 @@ export function createWorkspaceService(deps: {
     for (const listener of listeners) listener();
   };
 
-  const authorize = (principal: Principal, action: Parameters<typeof can>[1], workspaceId: string | null) => {
-    const decision = can(principal, action, workspaceId);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  };
-
   const viewOf = (principal: Principal, workspace: WorkspaceRecord): WorkspaceView => ({
     ...workspace,
     role: principal.kind === 'user' ? userRoleIn(principal, workspace.workspaceId) : null,
   });
 
-  /** 404 for workspaces the caller cannot see, so ids do not leak. */
-  const findVisible = async (principal: Principal, workspaceId: string) => {
+  const find = async (workspaceId: string) => {
     const workspace = await store.findWorkspace(workspaceId);
-    if (!workspace || !canSeeWorkspace(principal, workspaceId)) {
-      throw new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
-    }
+    if (!workspace) throw workspaceNotFound(workspaceId);
     return workspace;
   };
 
@@ -161,10 +153,9 @@ export function createWorkspaceService(deps: {
       return all.filter((w) => canSeeWorkspace(principal, w.workspaceId)).map((w) => viewOf(principal, w));
     },
     async get(principal, workspaceId) {
-      return viewOf(principal, await findVisible(principal, workspaceId));
+      return viewOf(principal, await find(workspaceId));
     },
     async create(principal, input, address) {
-      authorize(principal, 'workspace.create', null);
       const workspace = await insert(input.workspaceId, input.name);
       await audit.record({
         actor: { kind: 'principal', principal },
@@ -175,8 +166,6 @@ export function createWorkspaceService(deps: {
       return viewOf(principal, workspace);
     },
     async remove(principal, workspaceId, address) {
-      await findVisible(principal, workspaceId);
-      authorize(principal, 'workspace.delete', workspaceId);
       await store.deleteWorkspace(workspaceId, { requestedAt: clock.now() });
       // The tokens' ACLs go first (the reconciler), then the data: nobody re-creates it meanwhile.
       changed();
@@ -190,15 +179,11 @@ export function createWorkspaceService(deps: {
       });
       return report;
     },
-    async members(principal, workspaceId) {
-      await findVisible(principal, workspaceId);
-      authorize(principal, 'members.read', workspaceId);
+    async members(workspaceId) {
       const overrides = await store.listWorkspaceRoles(workspaceId);
       return (await store.listUsers()).map((user) => toMember(user, overrides.get(user.id) ?? null));
     },
     async setMemberRole(principal, workspaceId, userId, role, address) {
-      await findVisible(principal, workspaceId);
-      authorize(principal, 'members.write', workspaceId);
       const before = await member(workspaceId, userId);
       if (before.organisationRole === 'Admin') {
         throw new BadRequestError(
@@ -217,8 +202,6 @@ export function createWorkspaceService(deps: {
       return member(workspaceId, userId);
     },
     async resetMemberRole(principal, workspaceId, userId, address) {
-      await findVisible(principal, workspaceId);
-      authorize(principal, 'members.write', workspaceId);
       const before = await member(workspaceId, userId);
       await store.removeWorkspaceRole(workspaceId, userId);
       const after = await member(workspaceId, userId);
