@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pairTag, parseIfMatch, planRotation } from './rotation.ts';
+import { pairTag, planRotation } from './rotation.ts';
 
 const t = (id: string, slot: 1 | 2 | null = 2, extra = '') => ({ id, slot, deactivatedAt: null, extra });
 const at = new Date('2026-03-01T12:00:00Z');
@@ -46,28 +46,4 @@ describe('pairTag', () => {
     const plan = planRotation({ token1: t('st-a'), token2: t('st-b') }, t('st-c'), at);
     assert.notEqual(pairTag({ token1: plan.promote, token2: plan.create }), 'st-a.st-b');
   });
-});
-
-describe('parseIfMatch', () => {
-  const cases: [string | undefined, string | null][] = [
-    [undefined, null],
-    ['', null],
-    ['   ', null],
-    ['"st-a.st-b"', 'st-a.st-b'],
-    ['W/"st-a.st-b"', 'st-a.st-b'],
-    ['  "st-a.st-b"  ', 'st-a.st-b'],
-    ['st-a.st-b', 'st-a.st-b'],
-    [' st-a.st-b ', 'st-a.st-b'],
-    ['""', ''],
-    // Not a wildcard: `*` names no pair, so it cannot rotate blindly.
-    ['*', '*'],
-    // A list is not one pair: kept whole, it matches no tag.
-    ['"a.b", "c.d"', '"a.b", "c.d"'],
-    ['"unterminated', '"unterminated'],
-  ];
-  for (const [header, expected] of cases) {
-    it(`${JSON.stringify(header)} → ${JSON.stringify(expected)}`, () => {
-      assert.equal(parseIfMatch(header), expected);
-    });
-  }
 });

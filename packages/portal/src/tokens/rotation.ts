@@ -58,12 +58,3 @@ export function planRotation<T extends TokenState>(
 export function pairTag(pair: TokenPair<TokenRef>): string {
   return `${pair.token1.id}.${pair.token2.id}`;
 }
-
-/** Accepts `"tag"`, `W/"tag"` and a bare tag, as HTTP clients vary. */
-export function parseIfMatch(header: string | undefined): string | null {
-  if (header === undefined) return null;
-  const trimmed = header.trim();
-  if (trimmed === '') return null;
-  const match = /^(?:W\/)?"([^"]*)"$/.exec(trimmed);
-  return match ? match[1]! : trimmed;
-}
