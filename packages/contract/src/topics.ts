@@ -8,6 +8,9 @@ export type CleanupPolicy = (typeof cleanupPolicies)[number];
 export const topicStatuses = ['Creating', 'Ready', 'Deleting', 'Error'] as const;
 export type TopicStatus = (typeof topicStatuses)[number];
 
+/** A topic's name (the Kafka topic is `{workspaceId}-{name}`): letters, digits, dots, underscores and hyphens. */
+export const topicNamePattern = '^[A-Za-z0-9._-]+$';
+
 const nullableInteger = { type: ['integer', 'null'] } as const;
 
 export const topicConfigurationBody = {

@@ -3,6 +3,7 @@
 // rotation run moves them between tokens. The steps run in order and build on each other.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type { Deployment, RotationPlan, StreamingTokens } from '@streamgate/contract';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { ApiSession, statusWithBearer } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
@@ -10,18 +11,6 @@ import { DESKTOP, launchBrowser, openPage, PHONE, type TestPage } from './suppor
 import { ensureDist } from './support/build.ts';
 import { type PortalUnderTest, startPortal } from './support/portal.ts';
 import { screenshot } from './support/screenshots.ts';
-
-type Deployment = {
-  deploymentId: string;
-  name: string;
-  status: string;
-  replicas: number;
-  tokenId: string;
-  tokenSlot: 1 | 2 | null;
-  variables: Record<string, { value?: string; secret: boolean }>;
-};
-type Tokens = { token1: { id: string; value?: string }; token2: { id: string; value?: string } };
-type Plan = { outsideClients: { userAgent: string }[]; activeRun: { rotationId: string } | null };
 
 const WS = 'e2e-deploy';
 const SECRET = 's3cret-value-e2e-only';
@@ -307,7 +296,7 @@ describe('Deployments and rotation runs in the web UI', () => {
 
   it('runs a zero-downtime rotation from the dialog: moves the deployment, waits, rotates', async () => {
     const { page } = ui;
-    const before = await admin.json<Tokens>('GET', `/workspaces/${WS}/streaming-tokens`);
+    const before = await admin.json<StreamingTokens>('GET', `/workspaces/${WS}/streaming-tokens`);
     assert.equal((await deploymentViaApi('ticker')).tokenId, before.token1.id);
     // An outside client keeps using Token 1, so the run waits for it until told not to.
     let using = true;
@@ -322,7 +311,10 @@ describe('Deployments and rotation runs in the web UI', () => {
     })();
     try {
       for (let i = 0; i < 60; i++) {
-        const plan = await admin.json<Plan>('GET', `/workspaces/${WS}/streaming-tokens/rotation-plan`);
+        const plan = await admin.json<RotationPlan>(
+          'GET',
+          `/workspaces/${WS}/streaming-tokens/rotation-plan`,
+        );
         if (plan.outsideClients.some((c) => c.userAgent === OUTSIDE_AGENT)) break;
         await new Promise((r) => setTimeout(r, 500));
       }

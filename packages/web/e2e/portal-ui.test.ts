@@ -3,6 +3,13 @@
 // and the last one reads all of it back from the audit log.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type {
+  AuditAction,
+  PersonalAccessToken,
+  StreamingTokens,
+  Topic,
+  Workspace,
+} from '@streamgate/contract';
 import type { Browser, Page } from 'playwright-core';
 import { ApiSession, statusWithBearer } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
@@ -10,13 +17,6 @@ import { DESKTOP, launchBrowser, openPage, PHONE, type TestPage } from './suppor
 import { ensureDist } from './support/build.ts';
 import { type PortalUnderTest, startPortal } from './support/portal.ts';
 import { screenshot } from './support/screenshots.ts';
-
-type Tokens = {
-  token1: { value?: string; lastUsedAt: string | null; recentClients: { deploymentId: string | null }[] };
-  token2: { value?: string };
-  canViewValues: boolean;
-  canRotate: boolean;
-};
 
 const WS = 'e2e-demo';
 let OTHER_WS = '';
@@ -27,7 +27,7 @@ let portal: PortalUnderTest;
 let browser: Browser;
 let admin: ApiSession;
 let ui: TestPage;
-const performed = new Set<string>(['auth.login', 'user.create']);
+const performed = new Set<AuditAction>(['auth.login', 'user.create']);
 
 async function accessible(page: Page, what: string): Promise<void> {
   assert.deepEqual(await seriousViolations(page), [], `accessibility of ${what}`);
@@ -46,8 +46,8 @@ async function onScreen(page: Page, selector: string): Promise<boolean> {
   return box !== null && box.x + box.width > 0 && box.x < width;
 }
 
-async function tokensViaApi(session: ApiSession): Promise<Tokens> {
-  return session.json<Tokens>('GET', `/workspaces/${WS}/streaming-tokens`);
+async function tokensViaApi(session: ApiSession): Promise<StreamingTokens> {
+  return session.json<StreamingTokens>('GET', `/workspaces/${WS}/streaming-tokens`);
 }
 
 describe('Streamgate web UI against the real portal', () => {
@@ -56,7 +56,7 @@ describe('Streamgate web UI against the real portal', () => {
     portal = await startPortal();
     browser = await launchBrowser();
     admin = await ApiSession.login(portal.url, portal.adminEmail, portal.adminPassword);
-    const existing = await admin.json<{ workspaceId: string }[]>('GET', '/workspaces');
+    const existing = await admin.json<Workspace[]>('GET', '/workspaces');
     assert.ok(existing[0], 'a fresh portal starts with a workspace');
     assert.ok(!existing.some((w) => w.workspaceId === WS), 'the tests need a fresh portal');
     OTHER_WS = existing[0].workspaceId;
@@ -367,10 +367,7 @@ describe('Streamgate web UI against the real portal', () => {
     const token = await created.getByTestId('new-pat-value').inputValue();
     await created.getByRole('button', { name: 'I have copied it' }).click();
 
-    const pats = await admin.json<{ name: string; workspaces: string[] | null; expiresAt: string }[]>(
-      'GET',
-      '/profile/tokens',
-    );
+    const pats = await admin.json<PersonalAccessToken[]>('GET', '/profile/tokens');
     const pat = pats.find((p) => p.name === 'e2e-narrow');
     assert.deepEqual(pat?.workspaces, [WS]);
     const expires = new Date(pat!.expiresAt);
@@ -468,10 +465,7 @@ describe('Streamgate web UI against the real portal', () => {
     const row = page.getByTestId('topic-row').filter({ hasText: `${WS}-orders` });
     await row.getByText('Ready', { exact: true }).waitFor({ timeout: 60_000 });
     await row.getByText('Compact', { exact: true }).waitFor();
-    const topic = await admin.json<{ configuration: { partitions: number; retentionInMinutes: number } }>(
-      'GET',
-      `/${WS}/topics/orders`,
-    );
+    const topic = await admin.json<Topic>('GET', `/${WS}/topics/orders`);
     assert.equal(topic.configuration.partitions, 3);
     assert.equal(topic.configuration.retentionInMinutes, 1440);
     // A second one, so that the list and the delete are both seen.

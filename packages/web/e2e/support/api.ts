@@ -1,3 +1,5 @@
+import type { LoginRequest, Session } from '@streamgate/contract';
+
 /** A logged-in API session from Node (cookie + CSRF token), to set up and check what the UI did. */
 export class ApiSession {
   readonly baseUrl: string;
@@ -13,10 +15,10 @@ export class ApiSession {
     const res = await fetch(`${baseUrl}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify({ email, password } satisfies LoginRequest),
     });
     if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { csrfToken: string };
+    const body = (await res.json()) as Session;
     session.#csrf = body.csrfToken;
     session.#cookie = res.headers
       .getSetCookie()

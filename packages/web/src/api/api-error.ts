@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@streamgate/contract';
+
 /**
  * Anything that went wrong talking to the Portal API. `status` is 0 when the request never got
  * an answer (network down, portal stopped): those are the ones worth retrying by hand.
@@ -29,4 +31,9 @@ export function isApiError(error: unknown): error is ApiError {
 
 export function hasStatus(error: unknown, status: number): boolean {
   return isApiError(error) && error.status === status;
+}
+
+/** Whether the portal answered with this error code (the contract lists every code it sends). */
+export function hasCode(error: unknown, code: ErrorCode): boolean {
+  return isApiError(error) && error.code === code;
 }

@@ -1,8 +1,11 @@
+import type { AuditPage, AuditQuery } from '@streamgate/contract';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { getJson } from './client.ts';
-import type { AuditFilter, AuditPage } from './types.ts';
 
 const PAGE_SIZE = 50;
+
+/** What the audit page filters on; paging (`before`, `limit`) is this module's business. */
+export type AuditFilter = Omit<AuditQuery, 'before' | 'limit'>;
 
 export const auditKey = (filter: AuditFilter) => ['audit', filter] as const;
 

@@ -1,5 +1,5 @@
+import type { LoginRequest, Session } from '@streamgate/contract';
 import { getJson, request, send, setCsrfToken } from './client.ts';
-import type { Session } from './types.ts';
 
 export const sessionKey = ['session'] as const;
 
@@ -12,7 +12,7 @@ export async function fetchSession(): Promise<Session> {
 
 export async function login(email: string, password: string): Promise<Session> {
   const { data } = await request<Session>('POST', '/auth/login', {
-    body: { email, password },
+    body: { email, password } satisfies LoginRequest,
     allowUnauthorized: true,
   });
   setCsrfToken(data.csrfToken);

@@ -1,6 +1,12 @@
+import type {
+  CreateDeploymentRequest,
+  Deployment,
+  DeploymentAction,
+  DeploymentStatus,
+  UpdateDeploymentRequest,
+} from '@streamgate/contract';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, send } from './client.ts';
-import type { Deployment, DeploymentAction, DeploymentChanges, NewDeployment } from './types.ts';
 
 export const deploymentsKey = (ws: string) => ['deployments', ws] as const;
 
@@ -12,7 +18,7 @@ function deploymentPath(ws: string, id: string): string {
   return `${deploymentsPath(ws)}/${encodeURIComponent(id)}`;
 }
 
-const SETTLED = new Set(['Running', 'Stopped', 'Completed']);
+const SETTLED = new Set<DeploymentStatus>(['Running', 'Stopped', 'Completed']);
 
 /**
  * The list changes on its own (a service starts, crashes, is restarted after a backoff): look
@@ -58,7 +64,7 @@ function remember(queryClient: QueryClient, ws: string, deployment: Deployment):
 export function useCreateDeployment(ws: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (deployment: NewDeployment) =>
+    mutationFn: (deployment: CreateDeploymentRequest) =>
       send<Deployment>('POST', deploymentsPath(ws), { body: deployment }),
     onSuccess: (deployment) => remember(queryClient, ws, deployment),
   });
@@ -67,7 +73,7 @@ export function useCreateDeployment(ws: string) {
 export function useUpdateDeployment(ws: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, changes }: { id: string; changes: DeploymentChanges }) =>
+    mutationFn: ({ id, changes }: { id: string; changes: UpdateDeploymentRequest }) =>
       send<Deployment>('PUT', deploymentPath(ws, id), { body: changes }),
     onSuccess: (deployment) => remember(queryClient, ws, deployment),
   });

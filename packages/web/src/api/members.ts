@@ -1,6 +1,6 @@
+import type { Member, Role, SetMemberRequest } from '@streamgate/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, send } from './client.ts';
-import type { Member, Role } from './types.ts';
 
 export const membersKey = (ws: string) => ['members', ws] as const;
 
@@ -17,8 +17,10 @@ export function useSetMemberRole(ws: string) {
   return useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role | null }) =>
       role === null
-        ? send<Member | undefined>('DELETE', `${path(ws)}/${encodeURIComponent(userId)}`)
-        : send<Member>('PUT', `${path(ws)}/${encodeURIComponent(userId)}`, { body: { role } }),
+        ? send<Member>('DELETE', `${path(ws)}/${encodeURIComponent(userId)}`)
+        : send<Member>('PUT', `${path(ws)}/${encodeURIComponent(userId)}`, {
+            body: { role } satisfies SetMemberRequest,
+          }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: membersKey(ws) }),
   });
 }

@@ -1,17 +1,18 @@
+import type { CreatedPersonalAccessToken, CreatePatRequest, PersonalAccessToken } from '@streamgate/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, send } from './client.ts';
-import type { CreatedPat, NewPat, Pat } from './types.ts';
 
 export const patsKey = ['profile-tokens'] as const;
 
 export function usePats() {
-  return useQuery({ queryKey: patsKey, queryFn: () => getJson<Pat[]>('/profile/tokens') });
+  return useQuery({ queryKey: patsKey, queryFn: () => getJson<PersonalAccessToken[]>('/profile/tokens') });
 }
 
 export function useCreatePat() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (pat: NewPat) => send<CreatedPat>('POST', '/profile/tokens', { body: pat }),
+    mutationFn: (pat: CreatePatRequest) =>
+      send<CreatedPersonalAccessToken>('POST', '/profile/tokens', { body: pat }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: patsKey }),
   });
 }

@@ -1,8 +1,11 @@
+import type { RotationPlan, RotationRun, StartRotationRequest } from '@streamgate/contract';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, request, send } from './client.ts';
 import { deploymentsKey } from './deployments.ts';
 import { streamingTokensKey, streamingTokenValuesKey } from './streaming-tokens.ts';
-import type { RotationPlan, RotationPlanWithEtag, RotationRun, StartRotation } from './types.ts';
+
+/** The plan with the ETag of the pair it was made for, which starting a run sends as If-Match. */
+export type RotationPlanWithEtag = { plan: RotationPlan; etag: string | null };
 
 export const rotationPlanKey = (ws: string) => ['rotation-plan', ws] as const;
 export const rotationRunKey = (ws: string, id: string) => ['rotation-run', ws, id] as const;
@@ -42,12 +45,10 @@ export function invalidateAfterRotation(queryClient: QueryClient, ws: string): v
 export function useStartRotation(ws: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ etag, start }: { etag: string; start: StartRotation }) =>
+    mutationFn: ({ etag, start }: { etag: string; start: StartRotationRequest }) =>
       send<RotationRun>('POST', `${path(ws)}/rotations`, { body: start, headers: { 'If-Match': etag } }),
     onSuccess: (run) => {
-      // The answer is the whole run (docs/deployments.md); should it be only its id and status,
-      // the view reads the run itself a moment later.
-      if (Array.isArray(run.steps)) queryClient.setQueryData(rotationRunKey(ws, run.rotationId), run);
+      queryClient.setQueryData(rotationRunKey(ws, run.rotationId), run);
       void queryClient.invalidateQueries({ queryKey: rotationPlanKey(ws) });
     },
   });

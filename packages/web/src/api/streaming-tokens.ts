@@ -1,6 +1,9 @@
+import type { RotatedStreamingTokens, StreamingTokens } from '@streamgate/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from './client.ts';
-import type { StreamingTokens, StreamingTokensWithEtag } from './types.ts';
+
+/** The pair together with the ETag that a rotation must send back as If-Match. */
+export type StreamingTokensWithEtag = { tokens: StreamingTokens; etag: string | null };
 
 export const streamingTokensKey = (ws: string) => ['streaming-tokens', ws] as const;
 
@@ -45,17 +48,21 @@ export function useStreamingTokenValues(ws: string, enabled: boolean) {
   });
 }
 
+/** The new pair, and whether the broker already refuses the deactivated token. */
+type RotatedWithEtag = StreamingTokensWithEtag & { brokerCutoff: RotatedStreamingTokens['brokerCutoff'] };
+
 export function useRotateStreamingTokens(ws: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (etag: string): Promise<StreamingTokensWithEtag> => {
-      const res = await request<StreamingTokens>('POST', `${path(ws)}/rotate`, {
+    mutationFn: async (etag: string): Promise<RotatedWithEtag> => {
+      const res = await request<RotatedStreamingTokens>('POST', `${path(ws)}/rotate`, {
         headers: { 'If-Match': etag },
       });
-      return { tokens: res.data, etag: res.headers.get('etag') };
+      const { brokerCutoff, ...tokens } = res.data;
+      return { tokens, etag: res.headers.get('etag'), brokerCutoff };
     },
-    onSuccess: (data) => {
-      queryClient.setQueryData(streamingTokensKey(ws), data);
+    onSuccess: ({ tokens, etag }) => {
+      queryClient.setQueryData<StreamingTokensWithEtag>(streamingTokensKey(ws), { tokens, etag });
       void queryClient.invalidateQueries({ queryKey: streamingTokenValuesKey(ws) });
     },
   });

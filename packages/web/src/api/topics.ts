@@ -1,6 +1,6 @@
+import type { CreateTopicRequest, Topic } from '@streamgate/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, send } from './client.ts';
-import type { NewTopic, Topic } from './types.ts';
 
 export const topicsKey = (ws: string) => ['topics', ws] as const;
 
@@ -22,7 +22,7 @@ export function useTopics(ws: string) {
 export function useCreateTopic(ws: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (topic: NewTopic) => send<Topic>('POST', path(ws), { body: topic }),
+    mutationFn: (topic: CreateTopicRequest) => send<Topic>('POST', path(ws), { body: topic }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: topicsKey(ws) }),
   });
 }

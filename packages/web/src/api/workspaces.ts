@@ -1,6 +1,6 @@
+import type { CreateWorkspaceRequest, Workspace } from '@streamgate/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, send } from './client.ts';
-import type { Workspace } from './types.ts';
 
 export const workspacesKey = ['workspaces'] as const;
 
@@ -11,8 +11,7 @@ export function useWorkspaces() {
 export function useCreateWorkspace() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { workspaceId: string; name: string }) =>
-      send<Workspace>('POST', '/workspaces', { body: input }),
+    mutationFn: (input: CreateWorkspaceRequest) => send<Workspace>('POST', '/workspaces', { body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: workspacesKey }),
   });
 }

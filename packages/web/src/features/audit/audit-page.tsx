@@ -1,10 +1,10 @@
 import { Button, Code, EmptyState, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
+import { type AuditEntry, auditActions } from '@streamgate/contract';
 import { IconHistory } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useAudit } from '../../api/audit.ts';
-import { AUDIT_ACTIONS, type AuditEntry } from '../../api/types.ts';
 import { useWorkspaces } from '../../api/workspaces.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -94,7 +94,8 @@ export function AuditPage() {
 
   // Filters live in the address so that a filtered view can be shared.
   const workspaceFilter = params.get('workspace') ?? ws;
-  const actionFilter = params.get('action') ?? '';
+  // An action the portal does not know (an old or mistyped link) filters nothing.
+  const actionFilter = auditActions.find((a) => a === params.get('action'));
   const actorInput = params.get('actor') ?? '';
   const [actor] = useDebouncedValue(actorInput.trim(), 300);
 
@@ -108,7 +109,7 @@ export function AuditPage() {
   const audit = useAudit({
     workspaceId: workspaceFilter === ALL ? undefined : workspaceFilter,
     actor: actor || undefined,
-    action: actionFilter || undefined,
+    action: actionFilter,
   });
 
   const entries = audit.data?.pages.flatMap((p) => p.entries) ?? [];
@@ -201,8 +202,8 @@ export function AuditPage() {
         <Select
           label="Action"
           placeholder="Any action"
-          data={[...AUDIT_ACTIONS]}
-          value={actionFilter || null}
+          data={[...auditActions]}
+          value={actionFilter ?? null}
           onChange={(v) => setFilter('action', v ?? '')}
           clearable
           searchable

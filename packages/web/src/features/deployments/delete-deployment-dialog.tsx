@@ -1,7 +1,7 @@
 import { Button, Code, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { Deployment } from '@streamgate/contract';
 import { useDeleteDeployment } from '../../api/deployments.ts';
-import type { Deployment } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 
 export function DeleteDeploymentDialog({

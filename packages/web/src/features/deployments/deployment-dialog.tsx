@@ -14,17 +14,20 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { createDeploymentBody, type Deployment, deploymentNamePattern } from '@streamgate/contract';
 import { type FormEvent, useState } from 'react';
 import { useCreateDeployment, useUpdateDeployment } from '../../api/deployments.ts';
-import type { Deployment, TokenSlot } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { formatCommandLine, splitCommandLine } from './command-line.ts';
 import { rowsOf, type VariableRow, variableProblems, variablesPayload } from './variables.ts';
 import { VariablesEditor } from './variables-editor.tsx';
 
-const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const MAX_ARGS = 64;
-const MAX_ARG_LENGTH = 4096;
+const NAME_PATTERN = new RegExp(deploymentNamePattern);
+const { command: commandSchema, replicas: replicasSchema } = createDeploymentBody.properties;
+const MAX_ARGS = commandSchema.maxItems;
+const MAX_ARG_LENGTH = commandSchema.items.maxLength;
+
+type TokenSlot = NonNullable<Deployment['tokenSlot']>;
 
 type Props = {
   ws: string;
@@ -99,9 +102,12 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
     workingDirectory:
       workingDirectory.trim() && !workingDirectory.trim().startsWith('/') ? 'An absolute path (/…)' : null,
     replicas:
-      typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 1 && replicas <= 10
+      typeof replicas === 'number' &&
+      Number.isInteger(replicas) &&
+      replicas >= replicasSchema.minimum &&
+      replicas <= replicasSchema.maximum
         ? null
-        : 'From 1 to 10',
+        : `From ${replicasSchema.minimum} to ${replicasSchema.maximum}`,
   };
   const valid = !errors.name && !errors.command && !errors.workingDirectory && !errors.replicas;
   const shown = (error: string | null) => (submitted ? error : null);
@@ -207,9 +213,9 @@ export function DeploymentDialog({ ws, deployment, onClose }: Props) {
             />
             <NumberInput
               label="Replicas"
-              description="Instances that run at once (1 to 10)"
-              min={1}
-              max={10}
+              description={`Instances that run at once (${replicasSchema.minimum} to ${replicasSchema.maximum})`}
+              min={replicasSchema.minimum}
+              max={replicasSchema.maximum}
               allowDecimal={false}
               value={replicas}
               onChange={setReplicas}

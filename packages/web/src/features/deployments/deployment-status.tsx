@@ -1,6 +1,6 @@
 import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
+import type { Deployment, DeploymentStatus } from '@streamgate/contract';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import type { Deployment, DeploymentStatus } from '../../api/types.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 
 const STATUS_COLORS: Record<DeploymentStatus, string> = {
@@ -15,11 +15,7 @@ const STATUS_COLORS: Record<DeploymentStatus, string> = {
 export function StatusBadge({ deployment }: { deployment: Deployment }) {
   return (
     <Stack gap={2} align="flex-start">
-      <Badge
-        color={STATUS_COLORS[deployment.status] ?? 'gray'}
-        variant="light"
-        data-testid="deployment-status"
-      >
+      <Badge color={STATUS_COLORS[deployment.status]} variant="light" data-testid="deployment-status">
         {deployment.status}
       </Badge>
       {deployment.statusDetail && (

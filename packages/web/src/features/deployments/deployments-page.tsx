@@ -11,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
+import type { Deployment, DeploymentAction } from '@streamgate/contract';
 import {
   IconFileText,
   IconPencil,
@@ -24,7 +25,6 @@ import {
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { useDeploymentAction, useDeployments } from '../../api/deployments.ts';
-import type { Deployment, DeploymentAction } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';

@@ -1,4 +1,15 @@
-import type { DeploymentVariable, VariableInput } from '../../api/types.ts';
+import {
+  type CreateDeploymentRequest,
+  createDeploymentBody,
+  type Deployment,
+  maxVariableBytes,
+  variableNamePattern,
+} from '@streamgate/contract';
+
+/** A variable as the portal returns it: a secret comes back without its value. */
+type DeploymentVariable = Deployment['variables'][string];
+/** A variable as the portal takes it; a secret without a value keeps the value it had. */
+type VariableInput = NonNullable<CreateDeploymentRequest['variables']>[string];
 
 /** One line of the variables editor. */
 export type VariableRow = {
@@ -10,9 +21,8 @@ export type VariableRow = {
   storedSecretName: string | null;
 };
 
-export const MAX_VARIABLES = 100;
-export const MAX_VALUE_BYTES = 16 * 1024;
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const MAX_VARIABLES = createDeploymentBody.properties.variables.maxProperties;
+const NAME_PATTERN = new RegExp(variableNamePattern);
 
 let counter = 0;
 export function newRow(init: Partial<Omit<VariableRow, 'key'>> = {}): VariableRow {
@@ -56,7 +66,8 @@ export function variableProblems(
       p.name = nameProblem(name) ?? (seen.has(name) ? 'This name is used twice' : undefined);
       seen.add(name);
     }
-    if (new TextEncoder().encode(row.value).length > MAX_VALUE_BYTES) p.value = 'Up to 16 KiB';
+    if (new TextEncoder().encode(row.value).length > maxVariableBytes)
+      p.value = `Up to ${maxVariableBytes / 1024} KiB`;
     else if (row.storedSecretName !== null && row.value === '' && !keepsStoredSecret(row)) {
       p.value = row.secret
         ? 'Type the value again: the stored one belongs to the old name'

@@ -1,10 +1,10 @@
 import { Alert, Badge, Button, EmptyState, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
+import { isRole, type Member, type Role, roles } from '@streamgate/contract';
 import { IconInfoCircle, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useMembers, useSetMemberRole } from '../../api/members.ts';
-import { type Member, ROLES, type Role } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
@@ -45,10 +45,13 @@ function RoleCell({ ws, member, canChange }: { ws: string; member: Member; canCh
         aria-label={`Workspace role of ${who}`}
         data={[
           { value: INHERIT, label: `Inherited (${member.organisationRole})` },
-          ...ROLES.map((r) => ({ value: r, label: r })),
+          ...roles.map((r) => ({ value: r, label: r })),
         ]}
         value={member.workspaceRole ?? INHERIT}
-        onChange={(v) => v && change(v === INHERIT ? null : (v as Role))}
+        onChange={(v) => {
+          if (v === INHERIT) change(null);
+          else if (isRole(v)) change(v);
+        }}
         disabled={!canChange || setRole.isPending}
         allowDeselect={false}
         w={200}

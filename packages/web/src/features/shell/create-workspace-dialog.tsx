@@ -1,10 +1,11 @@
 import { Button, Code, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { workspaceIdProblem } from '@streamgate/contract';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useCreateWorkspace } from '../../api/workspaces.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
-import { suggestWorkspaceId, workspaceIdProblem } from './workspace-id.ts';
+import { suggestWorkspaceId } from './workspace-id.ts';
 
 export function CreateWorkspaceDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const create = useCreateWorkspace();

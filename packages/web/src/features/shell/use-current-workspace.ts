@@ -1,5 +1,5 @@
+import { type Role, roles, type Workspace } from '@streamgate/contract';
 import { useParams } from 'react-router';
-import type { Role, Workspace } from '../../api/types.ts';
 import { useWorkspaces } from '../../api/workspaces.ts';
 
 export type CurrentWorkspace = { ws: string; workspace: Workspace | undefined; role: Role | undefined };
@@ -12,7 +12,7 @@ export function useCurrentWorkspace(): CurrentWorkspace {
   return { ws, workspace, role: workspace?.role };
 }
 
+/** Whether `role` is `wanted` or stronger (`roles` lists the strongest first). */
 export function roleAtLeast(role: Role | undefined, wanted: Role): boolean {
-  const order: Role[] = ['None', 'Viewer', 'Editor', 'Manager', 'Admin'];
-  return role !== undefined && order.indexOf(role) >= order.indexOf(wanted);
+  return role !== undefined && roles.indexOf(role) <= roles.indexOf(wanted);
 }

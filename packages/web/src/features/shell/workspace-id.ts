@@ -1,6 +1,4 @@
-// The portal's rule for workspace ids (docs/api.md): lower-case words joined by single dashes.
-export const WORKSPACE_ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-export const WORKSPACE_ID_MAX = 64;
+import { maxWorkspaceIdLength } from '@streamgate/contract';
 
 /** A workspace id suggested from its display name: "Acme Production" → "acme-production". */
 export function suggestWorkspaceId(name: string): string {
@@ -10,13 +8,6 @@ export function suggestWorkspaceId(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, WORKSPACE_ID_MAX)
+    .slice(0, maxWorkspaceIdLength)
     .replace(/-+$/, '');
-}
-
-export function workspaceIdProblem(id: string): string | null {
-  if (!id) return 'Give the workspace an id';
-  if (id.length > WORKSPACE_ID_MAX) return `At most ${WORKSPACE_ID_MAX} characters`;
-  if (!WORKSPACE_ID_PATTERN.test(id)) return 'Lower-case letters and digits, words joined by single dashes';
-  return null;
 }

@@ -1,9 +1,15 @@
 import { Badge, Group, List, Text } from '@mantine/core';
-import type { RecentClient } from '../../api/types.ts';
+import type { StreamingToken } from '@streamgate/contract';
 import { RelativeTime } from '../../components/relative-time.tsx';
 
 /** Who used a token: enough to find the service (deployment id, user agent, address). */
-export function ClientsTable({ clients, caption }: { clients: RecentClient[]; caption: string }) {
+export function ClientsTable({
+  clients,
+  caption,
+}: {
+  clients: StreamingToken['recentClients'];
+  caption: string;
+}) {
   if (clients.length === 0) {
     return (
       <Text size="sm" c="dimmed">

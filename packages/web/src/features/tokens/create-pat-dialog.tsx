@@ -12,18 +12,18 @@ import {
   Title,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
+import type { CreatedPersonalAccessToken } from '@streamgate/contract';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import { type FormEvent, useState } from 'react';
 import { useCreatePat } from '../../api/pats.ts';
-import type { CreatedPat } from '../../api/types.ts';
 import { useWorkspaces } from '../../api/workspaces.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { CopyAction } from '../../components/copy-action.tsx';
 import { formatDateTime } from '../../components/relative-time.tsx';
 import { EXPIRY_PRESETS, type ExpiryChoice, expiryFor, maxCustomDate } from './pat-expiry.ts';
 
-function CreatedToken({ pat, onDone }: { pat: CreatedPat; onDone: () => void }) {
+function CreatedToken({ pat, onDone }: { pat: CreatedPersonalAccessToken; onDone: () => void }) {
   return (
     <Stack>
       <Alert

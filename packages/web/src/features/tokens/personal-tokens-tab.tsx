@@ -1,9 +1,9 @@
 import { Badge, Button, EmptyState, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { PersonalAccessToken } from '@streamgate/contract';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { usePats } from '../../api/pats.ts';
-import type { Pat } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { DateText, RelativeTime } from '../../components/relative-time.tsx';
@@ -11,7 +11,7 @@ import { TableScroll } from '../../components/table-scroll.tsx';
 import { CreatePatDialog } from './create-pat-dialog.tsx';
 import { RevokePatDialog } from './revoke-pat-dialog.tsx';
 
-function Scope({ pat }: { pat: Pat }) {
+function Scope({ pat }: { pat: PersonalAccessToken }) {
   return (
     <Group gap={4}>
       {pat.workspaces ? (
@@ -32,11 +32,11 @@ function Scope({ pat }: { pat: Pat }) {
   );
 }
 
-function isActive(pat: Pat): boolean {
+function isActive(pat: PersonalAccessToken): boolean {
   return !pat.revokedAt && Date.parse(pat.expiresAt) > Date.now();
 }
 
-function Expiry({ pat }: { pat: Pat }) {
+function Expiry({ pat }: { pat: PersonalAccessToken }) {
   if (pat.revokedAt) {
     return (
       <Badge color="gray" variant="light" title={`Revoked ${pat.revokedAt}`}>
@@ -55,7 +55,7 @@ function Expiry({ pat }: { pat: Pat }) {
 }
 
 /** Working tokens first (newest first), then revoked and expired ones. */
-function ordered(pats: Pat[]): Pat[] {
+function ordered(pats: PersonalAccessToken[]): PersonalAccessToken[] {
   return [...pats].sort(
     (a, b) => Number(isActive(b)) - Number(isActive(a)) || Date.parse(b.createdAt) - Date.parse(a.createdAt),
   );
@@ -64,7 +64,7 @@ function ordered(pats: Pat[]): Pat[] {
 export function PersonalTokensTab() {
   const pats = usePats();
   const [creating, { open, close }] = useDisclosure(false);
-  const [revoking, setRevoking] = useState<Pat | null>(null);
+  const [revoking, setRevoking] = useState<PersonalAccessToken | null>(null);
 
   const generate = (
     <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>

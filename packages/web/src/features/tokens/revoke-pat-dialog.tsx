@@ -1,10 +1,10 @@
 import { Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { PersonalAccessToken } from '@streamgate/contract';
 import { useRevokePat } from '../../api/pats.ts';
-import type { Pat } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 
-export function RevokePatDialog({ pat, onClose }: { pat: Pat | null; onClose: () => void }) {
+export function RevokePatDialog({ pat, onClose }: { pat: PersonalAccessToken | null; onClose: () => void }) {
   const revoke = useRevokePat();
   const close = () => {
     revoke.reset();

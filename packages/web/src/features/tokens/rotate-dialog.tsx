@@ -15,23 +15,22 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { RotationPlan, StartRotationRequest, StreamingToken } from '@streamgate/contract';
 import { IconChevronDown, IconChevronRight, IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { hasStatus } from '../../api/api-error.ts';
+import { hasCode } from '../../api/api-error.ts';
 import {
   invalidateAfterRotation,
   rotationPlanKey,
   useRotationPlan,
   useStartRotation,
 } from '../../api/rotations.ts';
-import { streamingTokensKey, useRotateStreamingTokens } from '../../api/streaming-tokens.ts';
-import type {
-  RotationPlan,
-  StartRotation,
-  StreamingToken,
-  StreamingTokensWithEtag,
-} from '../../api/types.ts';
+import {
+  type StreamingTokensWithEtag,
+  streamingTokensKey,
+  useRotateStreamingTokens,
+} from '../../api/streaming-tokens.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
@@ -116,9 +115,13 @@ function RotationForm({
   const confirmed = confirmation.trim() === ws;
   const pending = rotate.isPending || start.isPending;
   const error = choice === 'rotate-only' ? rotate.error : start.error;
+  // Sent only with an ETag, so a 428 means something between the browser and the portal
+  // dropped the If-Match header: no retry can succeed, and nothing was changed.
+  const ifMatchLost = hasCode(error, 'PORTAL_PRECONDITION_REQUIRED');
 
   const onRaceLost = (failure: Error) => {
-    if (!hasStatus(failure, 409) && !hasStatus(failure, 412)) return;
+    // A stale If-Match (someone rotated first) and a run already under way both answer 409.
+    if (!hasCode(failure, 'PORTAL_CONFLICT')) return;
     // Someone rotated or started a run first: show the pair and the plan as they are now.
     setLostRace(true);
     setConfirmation('');
@@ -132,13 +135,15 @@ function RotationForm({
     setLostRace(false);
     if (choice === 'rotate-only') {
       rotate.mutate(etag, {
-        onSuccess: () => {
+        onSuccess: ({ brokerCutoff }) => {
           invalidateAfterRotation(queryClient, ws);
           notifications.show({
             color: 'teal',
             title: 'Streaming tokens rotated',
             message:
-              'The old Token 1 no longer works. The former Token 2 is now Token 1, and there is a new Token 2.',
+              brokerCutoff === 'pending'
+                ? 'The former Token 2 is now Token 1, and there is a new Token 2. The broker cuts off the old Token 1 within seconds.'
+                : 'The old Token 1 no longer works. The former Token 2 is now Token 1, and there is a new Token 2.',
           });
           onClose();
         },
@@ -146,7 +151,7 @@ function RotationForm({
       });
       return;
     }
-    const body: StartRotation = { mode: choice };
+    const body: StartRotationRequest = { mode: choice };
     if (choice === 'zero-downtime') {
       body.quietSeconds = optionalNumber(quietSeconds);
       body.timeoutSeconds = optionalNumber(timeoutSeconds);
@@ -259,7 +264,14 @@ function RotationForm({
             The portal did not send the version of the token pair (ETag), so a safe rotation is not possible.
           </Alert>
         )}
-        {error && !lostRace && (
+        {etag && ifMatchLost && (
+          <Alert color="red" title="Cannot rotate" role="alert">
+            The portal did not receive the version of the token pair (the If-Match header), so nothing was
+            changed. Something between your browser and the portal, such as a proxy, drops that header; a safe
+            rotation is not possible until it passes it on.
+          </Alert>
+        )}
+        {error && !lostRace && !ifMatchLost && (
           <ApiErrorAlert
             error={error}
             title="The tokens were not rotated"

@@ -1,5 +1,5 @@
 import { Badge, Group, Radio, SimpleGrid, Stack, Text } from '@mantine/core';
-import type { RotationPlan } from '../../api/types.ts';
+import type { RotationPlan } from '@streamgate/contract';
 import { formatDuration, MODE_TITLES } from './rotation-run-format.ts';
 
 export type RotationChoice = RotationPlan['recommendedMode'];

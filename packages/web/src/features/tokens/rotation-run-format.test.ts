@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RotationRun, RotationStep, RotationStepName, RotationStepState } from '../../api/types.ts';
+import type { RotationRun, RotationRunStep } from '@streamgate/contract';
 import { canCancel, canForce, formatDuration, runSummary } from './rotation-run-format.ts';
 
-function step(name: RotationStepName, state: RotationStepState): RotationStep {
+type StepName = RotationRunStep['name'];
+type StepState = RotationRunStep['state'];
+
+function step(name: StepName, state: StepState): RotationRunStep {
   return {
     name,
     state,
@@ -16,8 +19,8 @@ function step(name: RotationStepName, state: RotationStepState): RotationStep {
   };
 }
 
-function run(states: RotationStepState[], extra: Partial<RotationRun> = {}): RotationRun {
-  const names: RotationStepName[] = ['move-deployments', 'wait-quiet', 'rotate', 'restart-deployments'];
+function run(states: StepState[], extra: Partial<RotationRun> = {}): RotationRun {
+  const names: StepName[] = ['move-deployments', 'wait-quiet', 'rotate', 'restart-deployments'];
   return {
     rotationId: 'rot-1',
     workspaceId: 'ws',

@@ -1,6 +1,6 @@
-import type { RotationMode, RotationRun, RotationStepName } from '../../api/types.ts';
+import type { RotationMode, RotationRun, RotationRunStep } from '@streamgate/contract';
 
-export const STEP_TITLES: Record<RotationStepName, string> = {
+export const STEP_TITLES: Record<RotationRunStep['name'], string> = {
   'move-deployments': 'Move deployments to Token 2',
   'wait-quiet': 'Wait until Token 1 is quiet',
   rotate: 'Rotate',

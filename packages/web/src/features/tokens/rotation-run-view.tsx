@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Timeline } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { RotationRun, RotationRunStep } from '@streamgate/contract';
 import {
   IconCheck,
   IconCircleDashed,
@@ -11,7 +12,6 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useRotationRun, useRotationRunCommand } from '../../api/rotations.ts';
-import type { MovedDeployment, RotationRun, RotationStep, RotationStepState } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
@@ -26,7 +26,9 @@ import {
   STEP_TITLES,
 } from './rotation-run-format.ts';
 
-const STEP_STATES: Record<RotationStepState, { label: string; color: string }> = {
+type StepState = RotationRunStep['state'];
+
+const STEP_STATES: Record<StepState, { label: string; color: string }> = {
   pending: { label: 'Pending', color: 'gray' },
   running: { label: 'Running', color: 'blue' },
   done: { label: 'Done', color: 'teal' },
@@ -34,14 +36,14 @@ const STEP_STATES: Record<RotationStepState, { label: string; color: string }> =
   skipped: { label: 'Skipped', color: 'gray' },
 };
 
-const MOVE_STATES: Record<MovedDeployment['state'], string> = {
+const MOVE_STATES: Record<RotationRunStep['deployments'][number]['state'], string> = {
   pending: 'gray',
   moving: 'blue',
   done: 'teal',
   failed: 'red',
 };
 
-function StepBullet({ state }: { state: RotationStepState }) {
+function StepBullet({ state }: { state: StepState }) {
   // No spinner: an endless animation would keep the page from ever being at rest (and axe from running).
   if (state === 'running') return <IconHourglassHigh size={14} aria-hidden />;
   if (state === 'done') return <IconCheck size={14} aria-hidden />;
@@ -66,7 +68,7 @@ function useSecondsUntil(iso: string | null): number | null {
   return iso ? Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000)) : null;
 }
 
-function QuietUntil({ step }: { step: RotationStep }) {
+function QuietUntil({ step }: { step: RotationRunStep }) {
   const left = useSecondsUntil(step.state === 'running' ? step.quietUntil : null);
   // Only while waiting: once the step ended (or was forced), the time says nothing any more.
   if (!step.quietUntil || step.state !== 'running') return null;
@@ -78,7 +80,7 @@ function QuietUntil({ step }: { step: RotationStep }) {
   );
 }
 
-function MovedDeployments({ step }: { step: RotationStep }) {
+function MovedDeployments({ step }: { step: RotationRunStep }) {
   if (step.deployments.length === 0) return null;
   return (
     <Table withRowBorders={false} verticalSpacing={4} horizontalSpacing="xs" fz="sm" maw={560}>
@@ -109,7 +111,7 @@ function MovedDeployments({ step }: { step: RotationStep }) {
   );
 }
 
-function StepBody({ step }: { step: RotationStep }) {
+function StepBody({ step }: { step: RotationRunStep }) {
   const state = STEP_STATES[step.state];
   const took =
     step.startedAt && step.endedAt

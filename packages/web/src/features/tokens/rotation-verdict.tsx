@@ -1,6 +1,6 @@
 import { Alert, Badge, Group, List, Paper, Stack, Text } from '@mantine/core';
+import type { RotationPlan } from '@streamgate/contract';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
-import type { RotationPlan } from '../../api/types.ts';
 import { ClientsTable } from './clients-table.tsx';
 import { formatDuration } from './rotation-run-format.ts';
 

@@ -1,5 +1,5 @@
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import type { RotationPlan, StreamingToken } from '../../api/types.ts';
+import type { RotationPlan, StreamingToken } from '@streamgate/contract';
 import { formatDateTime, RelativeTime } from '../../components/relative-time.tsx';
 import { SecretField } from '../../components/secret-field.tsx';
 import { ClientsTable } from './clients-table.tsx';

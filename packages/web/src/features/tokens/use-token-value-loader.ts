@@ -1,7 +1,7 @@
+import type { StreamingTokens } from '@streamgate/contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { fetchStreamingTokenValues, streamingTokensKey } from '../../api/streaming-tokens.ts';
-import type { StreamingTokens } from '../../api/types.ts';
 
 /**
  * Loads the values of the pair on the page when the person first reveals or copies one, once

@@ -11,13 +11,13 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { type CleanupPolicy, cleanupPolicies, topicNamePattern } from '@streamgate/contract';
 import { type FormEvent, useState } from 'react';
 import { useCreateTopic } from '../../api/topics.ts';
-import { CLEANUP_POLICIES, type CleanupPolicy } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { CLEANUP_LABELS } from './format.ts';
 
-const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+const NAME_PATTERN = new RegExp(topicNamePattern);
 
 type Numeric = number | string;
 function toNumberOrNull(value: Numeric): number | null {
@@ -167,9 +167,9 @@ export function CreateTopicDialog({
           <Select
             label="Cleanup policy"
             placeholder="default"
-            data={CLEANUP_POLICIES.map((p) => ({ value: p, label: CLEANUP_LABELS[p] }))}
+            data={cleanupPolicies.map((p) => ({ value: p, label: CLEANUP_LABELS[p] }))}
             value={cleanupPolicy}
-            onChange={(v) => setCleanupPolicy(v as CleanupPolicy | null)}
+            onChange={(v) => setCleanupPolicy(cleanupPolicies.find((p) => p === v) ?? null)}
             clearable
             comboboxProps={{ withinPortal: true }}
           />

@@ -1,7 +1,7 @@
 import { Button, Code, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { Topic } from '@streamgate/contract';
 import { useDeleteTopic } from '../../api/topics.ts';
-import type { Topic } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 
 export function DeleteTopicDialog({

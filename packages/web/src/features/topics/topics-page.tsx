@@ -1,9 +1,9 @@
 import { Badge, Button, Code, EmptyState, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
+import type { Topic, TopicStatus } from '@streamgate/contract';
 import { IconListDetails, IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useTopics } from '../../api/topics.ts';
-import type { Topic } from '../../api/types.ts';
 import { ApiErrorAlert } from '../../components/api-error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
@@ -14,7 +14,7 @@ import { CreateTopicDialog } from './create-topic-dialog.tsx';
 import { DeleteTopicDialog } from './delete-topic-dialog.tsx';
 import { CLEANUP_LABELS, formatBytes, formatMinutes } from './format.ts';
 
-const STATUS_COLORS: Record<string, string> = {
+const STATUS_COLORS: Record<TopicStatus, string> = {
   Ready: 'teal',
   Creating: 'blue',
   Deleting: 'orange',
@@ -23,7 +23,7 @@ const STATUS_COLORS: Record<string, string> = {
 
 function Status({ topic }: { topic: Topic }) {
   const badge = (
-    <Badge color={STATUS_COLORS[topic.status] ?? 'gray'} variant="light">
+    <Badge color={STATUS_COLORS[topic.status]} variant="light">
       {topic.status}
     </Badge>
   );
