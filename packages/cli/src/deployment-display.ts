@@ -1,4 +1,4 @@
-import type { Deployment } from './api-types.ts';
+import type { Deployment } from '@streamgate/contract';
 import { formatDate, relativeTime, renderFields, renderTable } from './format.ts';
 
 /** `Token 1`, `Token 2` or `deactivated` (its token was rotated out), and whether it must restart. */

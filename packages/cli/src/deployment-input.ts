@@ -1,10 +1,5 @@
 import { isAbsolute } from 'node:path';
-import type {
-  CreateDeployment,
-  Deployment,
-  DeploymentVariablesInput,
-  UpdateDeployment,
-} from './api-types.ts';
+import type { CreateDeploymentRequest, Deployment, UpdateDeploymentRequest } from '@streamgate/contract';
 import type { CommandContext, CommandInput, OptionSpec } from './command.ts';
 import { UsageError } from './errors.ts';
 
@@ -56,9 +51,12 @@ export function refuseSlotAsToken(context: CommandContext, usage: string): void 
   }
 }
 
+/** What create and update send: a secret is `{value, secret: true}`; `{secret: true}` alone keeps the old value. */
+type VariablesInput = NonNullable<CreateDeploymentRequest['variables']>;
+
 /** NAME=value pairs of --env and --secret; a name given twice is a mistake, not an override. */
-export function variablesFrom({ values, usage }: Input): DeploymentVariablesInput | undefined {
-  const variables: DeploymentVariablesInput = {};
+export function variablesFrom({ values, usage }: Input): VariablesInput | undefined {
+  const variables: VariablesInput = {};
   const add = (option: 'env' | 'secret') => {
     for (const pair of values.strings(option)) {
       const equals = pair.indexOf('=');
@@ -103,10 +101,10 @@ function command(trailing: readonly string[] | undefined, usage: string): string
   return [...trailing];
 }
 
-export function createBody(input: CommandInput): CreateDeployment {
+export function createBody(input: CommandInput): CreateDeploymentRequest {
   const argv = command(input.trailing, input.usage);
   if (!argv) throw new UsageError('The command to run is missing: put it after --.', input.usage);
-  const body: CreateDeployment = { name: input.values.requiredString('name'), command: argv };
+  const body: CreateDeploymentRequest = { name: input.values.requiredString('name'), command: argv };
   const image = input.values.string('image');
   if (image !== undefined) body.image = image;
   const workdir = workingDirectory(input);
@@ -126,8 +124,8 @@ export function createBody(input: CommandInput): CreateDeployment {
  * back as they are: plain ones with their values, secret ones as `{secret: true}` (the portal
  * keeps their values, which it never sent). `--unset NAME` drops one.
  */
-export function updateBody(input: CommandInput, current: Deployment): UpdateDeployment {
-  const body: UpdateDeployment = {};
+export function updateBody(input: CommandInput, current: Deployment): UpdateDeploymentRequest {
+  const body: UpdateDeploymentRequest = {};
   const argv = command(input.trailing, input.usage);
   if (argv) body.command = argv;
   const image = input.values.string('image');
@@ -148,7 +146,7 @@ export function updateBody(input: CommandInput, current: Deployment): UpdateDepl
     if (name in given) throw new UsageError(`The variable ${name} is both set and unset.`, input.usage);
   }
   if (Object.keys(given).length > 0 || unset.length > 0) {
-    const variables: DeploymentVariablesInput = {};
+    const variables: VariablesInput = {};
     for (const [name, variable] of Object.entries(current.variables)) {
       if (unset.includes(name)) continue;
       variables[name] = variable.secret ? { secret: true } : (variable.value ?? '');

@@ -1,4 +1,4 @@
-import type { Deployment } from './api-types.ts';
+import type { Deployment } from '@streamgate/contract';
 import { NotFoundError } from './errors.ts';
 import { apiPath, type PortalApi } from './portal-api.ts';
 

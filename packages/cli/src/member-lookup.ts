@@ -1,4 +1,4 @@
-import type { Member } from './api-types.ts';
+import type { Member } from '@streamgate/contract';
 import { NotAllowedError } from './errors.ts';
 import { apiPath, type PortalApi } from './portal-api.ts';
 

@@ -1,8 +1,8 @@
-import type { RotationMode, RotationPlan } from './api-types.ts';
+import type { RotationPlan } from '@streamgate/contract';
 import { renderTable } from './format.ts';
 import { clientTable } from './token-usage.ts';
 
-export type RotateMode = RotationMode | 'rotate-only';
+export type RotateMode = RotationPlan['recommendedMode'];
 
 export const modeFlags: Record<RotateMode, string> = {
   'zero-downtime': '--zero-downtime',

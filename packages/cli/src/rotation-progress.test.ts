@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import type { RotationRun, RotationStep } from './api-types.ts';
+import type { RotationRun, RotationRunStep } from '@streamgate/contract';
 import { ProgressDisplay, runBlock, stepLine } from './rotation-progress.ts';
 
-const step = (name: RotationStep['name'], state: RotationStep['state'] = 'pending'): RotationStep => ({
+const step = (
+  name: RotationRunStep['name'],
+  state: RotationRunStep['state'] = 'pending',
+): RotationRunStep => ({
   name,
   state,
   startedAt: null,
@@ -15,7 +18,7 @@ const step = (name: RotationStep['name'], state: RotationStep['state'] = 'pendin
   quietUntil: null,
 });
 
-const run = (steps: RotationStep[], status: RotationRun['status'] = 'running'): RotationRun => ({
+const run = (steps: RotationRunStep[], status: RotationRun['status'] = 'running'): RotationRun => ({
   rotationId: 'rot-1',
   workspaceId: 'acme',
   mode: 'zero-downtime',
@@ -46,7 +49,7 @@ function capture(isTTY: boolean) {
   return { stream, text: () => chunks.join(''), chunks };
 }
 
-const moving = (state: 'moving' | 'done'): RotationStep => ({
+const moving = (state: 'moving' | 'done'): RotationRunStep => ({
   ...step('move-deployments', state === 'done' ? 'done' : 'running'),
   startedAt: '2025-06-01T12:00:00.000Z',
   endedAt: state === 'done' ? '2025-06-01T12:00:02.500Z' : null,
@@ -65,7 +68,7 @@ const moving = (state: 'moving' | 'done'): RotationStep => ({
 test('a step line names the step, its state, the deployments and the clients waited for', () => {
   assert.equal(stepLine(moving('moving')), 'move-deployments: running; orders moving');
   assert.equal(stepLine(moving('done')), 'move-deployments: done in 2.5 s; orders done');
-  const waiting: RotationStep = {
+  const waiting: RotationRunStep = {
     ...step('wait-quiet', 'running'),
     detail: 'waiting for 1 client(s) of Token 1 to go quiet',
     clients: [

@@ -1,7 +1,7 @@
-import type { RotationClient, RotationRun, RotationStep } from './api-types.ts';
+import type { RotationRun, RotationRunStep } from '@streamgate/contract';
 
 /** What each step does, in the words of docs/deployments.md. */
-export const stepLabels: Record<RotationStep['name'], string> = {
+export const stepLabels: Record<RotationRunStep['name'], string> = {
   'move-deployments': 'move the deployments on Token 1 to Token 2',
   'wait-quiet': 'wait until Token 1 is quiet',
   rotate: 'rotate',
@@ -14,14 +14,14 @@ export function seconds(ms: number): string {
 
 const clock = (iso: string) => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
 
-export const clientLabel = (client: RotationClient) =>
+export const clientLabel = (client: RotationRunStep['clients'][number]) =>
   `${client.userAgent} at ${client.address}${client.deploymentId ? ` (${client.deploymentId})` : ''}`;
 
 /**
  * One line for a step: its name and state, then what the portal says about it. No relative
  * times, so that the line only changes when the step does (a log prints each change once).
  */
-export function stepLine(step: RotationStep): string {
+export function stepLine(step: RotationRunStep): string {
   const parts = [`${step.name}: ${step.state}`];
   if (step.state === 'done' && step.startedAt && step.endedAt) {
     parts[0] += ` in ${seconds(new Date(step.endedAt).getTime() - new Date(step.startedAt).getTime())}`;

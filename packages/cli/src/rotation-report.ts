@@ -1,4 +1,4 @@
-import type { RotationRun } from './api-types.ts';
+import type { RotationRun } from '@streamgate/contract';
 import type { CommandContext } from './command.ts';
 import { RotationRunError } from './errors.ts';
 import { seconds } from './rotation-progress.ts';

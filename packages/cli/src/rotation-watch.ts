@@ -1,4 +1,4 @@
-import type { RotationRun } from './api-types.ts';
+import type { RotationRun } from '@streamgate/contract';
 import type { CommandContext } from './command.ts';
 import { ApiError, InterruptedError, NetworkError } from './errors.ts';
 import { apiPath, type PortalApi } from './portal-api.ts';

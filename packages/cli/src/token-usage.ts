@@ -1,14 +1,10 @@
-import type { StreamingClient, StreamingToken, StreamingTokens } from './api-types.ts';
+import type { StreamingToken, StreamingTokens } from '@streamgate/contract';
 import { formatDate, maskToken, relativeTime, renderTable } from './format.ts';
 
 // Whether a token is "in use" is the portal's verdict (GET .../rotation-plan), never a rule here.
 
 /** Clients of a token, as the portal lists them: user agent, address, deployment id, when. */
-export function clientTable(
-  clients: readonly (StreamingClient & { lastUsedAt: string })[],
-  now: Date,
-  indent = '  ',
-): string {
+export function clientTable(clients: StreamingToken['recentClients'], now: Date, indent = '  '): string {
   return renderTable(
     ['USER AGENT', 'ADDRESS', 'DEPLOYMENT', 'LAST USED'],
     clients.map((client) => [

@@ -1,4 +1,5 @@
 // Options of QuixStreamingClient and how arguments and environment variables resolve into them.
+import type { TopicConfiguration as ContractTopicConfiguration } from '@streamgate/contract';
 import { ConfigurationError, MalformedTokenError } from './errors.ts';
 import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry.ts';
 import { type Framing, framings } from './wire/quix-format.ts';
@@ -11,13 +12,10 @@ export const envNames = {
   deploymentId: 'Quix__Deployment__Id',
 } as const;
 
-export interface TopicConfiguration {
-  partitions: number | null;
-  replicationFactor: number | null;
-  retentionInMinutes: number | null;
-  retentionInBytes: number | null;
-  cleanupPolicy: 'Delete' | 'Compact' | 'DeleteAndCompact' | null;
-}
+/** A new topic's settings as the client sends them: null takes the Portal's default. */
+export type TopicConfiguration = {
+  [Key in keyof ContractTopicConfiguration]: ContractTopicConfiguration[Key] | null;
+};
 
 export interface QuixStreamingClientOptions {
   /** Portal API base URL; else `Quix__Portal__Api`. */

@@ -1,28 +1,33 @@
-// The Portal API calls this client makes (docs/api.md), typed.
+// The Portal API calls this client makes (docs/api.md), typed from @streamgate/contract. The
+// client also talks to the Quix Portal, which sends more fields and may send other statuses: the
+// types keep only what the client reads, and the checks below stay that tolerant.
+import type {
+  LibrdkafkaConfig as ContractLibrdkafkaConfig,
+  Topic as ContractTopic,
+  TopicStatus as ContractTopicStatus,
+  Workspace as ContractWorkspace,
+} from '@streamgate/contract';
 import { PortalRequestError } from './errors.ts';
 import type { TopicConfiguration } from './options.ts';
 import { type PortalHttp, portalError } from './portal-http.ts';
 
-export interface Workspace {
-  workspaceId: string;
-  name: string;
-  status: string;
-}
+/** What the client reads of a workspace. */
+export type Workspace = Pick<ContractWorkspace, 'workspaceId' | 'name'>;
 
-export type TopicStatus = 'Creating' | 'Ready' | 'Deleting' | 'Error' | (string & {});
+/** Streamgate's topic statuses; another Portal may have more. */
+export type TopicStatus = ContractTopicStatus | (string & {});
 
-export interface Topic {
-  /** The Kafka topic name. */
-  id: string;
-  /** The display name. */
-  name: string;
-  workspaceId: string;
+/** What the client reads of a topic: `id` is the Kafka topic name, `name` the display name. */
+export type Topic = Pick<ContractTopic, 'id' | 'name' | 'workspaceId'> & {
   status: TopicStatus;
-  lastError?: string | null;
-}
+  lastError?: ContractTopic['lastError'];
+};
 
-/** The flat librdkafka dictionary from `GET /workspaces/{ws}/broker/librdkafka`. */
-export type LibrdkafkaConfig = Record<string, string>;
+/**
+ * The flat librdkafka dictionary from `GET /workspaces/{ws}/broker/librdkafka`: Streamgate's
+ * keys, any of which another Portal may leave out, and whatever other keys it sends.
+ */
+export type LibrdkafkaConfig = Partial<ContractLibrdkafkaConfig> & Record<string, string>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

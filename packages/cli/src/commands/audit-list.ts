@@ -1,42 +1,7 @@
-import type { AuditPage } from '../api-types.ts';
+import { type AuditPage, auditActions } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { ApiError } from '../errors.ts';
 import { formatDate, renderTable } from '../format.ts';
-
-/**
- * As docs/api.md lists them; the portal decides (a newer portal may know more).
- * `packages/portal/src/audit/audit-actions-contract.test.ts` keeps this copy equal to the portal's.
- */
-export const auditActions = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'streaming_tokens.view',
-  'streaming_tokens.rotate',
-  'pat.create',
-  'pat.revoke',
-  'user.create',
-  'user.update',
-  'user.delete',
-  'user.password_change',
-  'member.set',
-  'member.remove',
-  'workspace.create',
-  'workspace.delete',
-  'topic.create',
-  'topic.delete',
-  'signing_key.rotate',
-  'deployment.create',
-  'deployment.update',
-  'deployment.delete',
-  'deployment.start',
-  'deployment.stop',
-  'deployment.restart',
-  'rotation_run.start',
-  'rotation_run.step',
-  'rotation_run.end',
-  'rotation_run.cancel',
-];
 
 export const auditList: Command = {
   path: ['audit'],

@@ -1,4 +1,4 @@
-import type { TokenDetails } from '../api-types.ts';
+import type { TokenDetails } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { configFilePath, writeConfigFile } from '../config-file.ts';
 import { checkTokenText, normalisePortalUrl } from '../connection.ts';

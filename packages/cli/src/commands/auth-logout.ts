@@ -1,4 +1,4 @@
-import type { TokenDetails } from '../api-types.ts';
+import type { TokenDetails } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { configFilePath, readConfigFile, removeConfigFile } from '../config-file.ts';
 import { ApiError } from '../errors.ts';

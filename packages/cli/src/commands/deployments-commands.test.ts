@@ -2,40 +2,19 @@
 // runs the deployments as processes (STREAMGATE_RUNNER=process): tiny real commands.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import {
-  type Reply,
-  runCli,
-  runCliOnTerminal,
-  startCli,
-  startTestPortal,
-  type TestPortal,
-  tempConfigHome,
-} from '../../test-support/cli-harness.ts';
+import { describe, test } from 'node:test';
+import type { Reply } from '../../test-support/cli-harness.ts';
+import { cliSuite } from '../../test-support/cli-suite.ts';
 
-let portal: TestPortal;
-let env: Record<string, string>;
-let viewerEnv: Record<string, string>;
-const home = tempConfigHome();
 const ws = 'deps';
+const suite = cliSuite({
+  patName: 'deployment tests',
+  portalEnv: { STREAMGATE_RUNNER: 'process', STREAMGATE_BROKER_JWT_TTL_SECONDS: '10' },
+  workspaces: [ws],
+  viewer: 'viewer@deps.test',
+});
+const { cli } = suite;
 const secret = 'hunter2-very-secret-value';
-before(async () => {
-  portal = await startTestPortal({
-    env: { STREAMGATE_RUNNER: 'process', STREAMGATE_BROKER_JWT_TTL_SECONDS: '10' },
-  });
-  await portal.createWorkspace(ws);
-  const pat = await portal.createPat({ name: 'deployment tests' });
-  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
-  const viewer = await portal.createUser('viewer@deps.test', 'Viewer');
-  const viewerPat = await portal.createPat({ session: viewer.session, name: 'viewer' });
-  viewerEnv = { STREAMGATE_TOKEN: viewerPat.token };
-});
-after(async () => {
-  await portal.stop();
-  home.remove();
-});
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  runCli(args, { configHome: home.dir, env: { ...env, ...extraEnv } });
 
 // Prints a tick every 200 ms, and whether the secret arrived: compared by its hash, so that the
 // secret is nowhere in the command (which the portal shows).
@@ -47,18 +26,9 @@ const ticker = [
 ];
 
 const deployments = async (): Promise<Reply['body'][]> =>
-  (await portal.api('GET', `/workspaces/${ws}/deployments`, { session: portal.admin })).body;
+  (await suite.portal.api('GET', `/workspaces/${ws}/deployments`, { session: suite.portal.admin })).body;
 const deployment = async (name: string) => (await deployments()).find((d) => d.name === name);
-
-/** Polls the API (a guard against hangs, not a timing assertion) until the deployment matches. */
-async function until(name: string, check: (d: Reply['body']) => boolean): Promise<Reply['body']> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const found = await deployment(name);
-    if (found && check(found)) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`deployment ${name} never matched: ${JSON.stringify(await deployment(name))}`);
-}
+const until = (name: string, check: (d: Reply['body']) => boolean) => suite.deploymentUntil(ws, name, check);
 
 const assertNoSecret = (...texts: string[]) => {
   for (const text of texts) assert.ok(!text.includes(secret), 'the secret value is never printed');
@@ -121,7 +91,7 @@ describe('deployments', () => {
     assert.equal(body.desiredState, 'Stopped');
     assert.equal(body.image, 'registry.example/idle:1.0', 'kept for a Kubernetes runner');
     assert.deepEqual(body.variables.PASSWORD, { secret: true });
-    assert.equal(body.tokenId, (await portal.tokens(ws)).token2.id);
+    assert.equal(body.tokenId, (await suite.portal.tokens(ws)).token2.id);
   });
 
   test('list: a table with status, token, readiness, restarts and last exit', async () => {
@@ -174,10 +144,7 @@ describe('deployments', () => {
   });
 
   test('logs --follow streams until Ctrl-C, then exits 0', async () => {
-    const follow = startCli(['deployments', 'logs', ws, 'ticker', '--follow', '--tail', '1'], {
-      configHome: home.dir,
-      env,
-    });
+    const follow = suite.startCli(['deployments', 'logs', ws, 'ticker', '--follow', '--tail', '1']);
     // --tail 1 gives one line; three ticks means it kept printing what came after.
     await follow.waitFor(/(tick\n[\s\S]*){3}/);
     follow.interrupt();
@@ -250,7 +217,7 @@ describe('deployments', () => {
   });
 
   test('a Viewer reads deployments; changing or running them is the portal’s 403, exit 1', async () => {
-    const list = await cli(['deployments', 'list', ws], viewerEnv);
+    const list = await cli(['deployments', 'list', ws], suite.viewerEnv);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /\nticker +Running/);
     for (const args of [
@@ -259,7 +226,7 @@ describe('deployments', () => {
       ['deployments', 'logs', ws, 'ticker'],
       ['deployments', 'delete', ws, 'ticker', '--yes'],
     ]) {
-      const run = await cli(args, viewerEnv);
+      const run = await cli(args, suite.viewerEnv);
       assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /^error: .+\n {2}\(HTTP 403, PORTAL_\w+; correlation id /);
     }
@@ -272,13 +239,13 @@ describe('deployments', () => {
     assert.match(refused.stderr, /Not deleting deployment idle .*Add --yes/);
     assert.ok(await deployment('idle'));
 
-    const no = runCliOnTerminal(['deployments', 'delete', ws, 'idle'], { configHome: home.dir, env });
+    const no = suite.cliOnTerminal(['deployments', 'delete', ws, 'idle']);
     await no.waitFor(/Delete idle\? \[y\/N\] /);
     no.type('n\r');
     assert.equal((await no.exit).code, 1);
     assert.ok(await deployment('idle'));
 
-    const yes = runCliOnTerminal(['deployments', 'delete', ws, 'idle'], { configHome: home.dir, env });
+    const yes = suite.cliOnTerminal(['deployments', 'delete', ws, 'idle']);
     await yes.waitFor(/\[y\/N\] /);
     yes.type('y\r');
     const { code, output } = await yes.exit;

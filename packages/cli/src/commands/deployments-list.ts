@@ -1,4 +1,4 @@
-import type { Deployment } from '../api-types.ts';
+import type { Deployment } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { deploymentJson, deploymentTable } from '../deployment-display.ts';
 import { apiPath } from '../portal-api.ts';

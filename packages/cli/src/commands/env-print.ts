@@ -1,4 +1,4 @@
-import type { StreamingTokens } from '../api-types.ts';
+import type { StreamingTokens } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { NotAllowedError } from '../errors.ts';
 import { apiPath } from '../portal-api.ts';

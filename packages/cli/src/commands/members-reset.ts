@@ -1,4 +1,4 @@
-import type { Member } from '../api-types.ts';
+import type { Member } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { memberUserId } from '../member-lookup.ts';
 import { apiPath } from '../portal-api.ts';

@@ -1,4 +1,4 @@
-import { type Member, roles } from '../api-types.ts';
+import { type Member, roles } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { memberUserId } from '../member-lookup.ts';

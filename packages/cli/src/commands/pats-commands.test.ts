@@ -1,26 +1,12 @@
 // pats create / list / revoke against a real portal process.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, startTestPortal, type TestPortal, tempConfigHome } from '../../test-support/cli-harness.ts';
+import { test } from 'node:test';
+import { cliSuite } from '../../test-support/cli-suite.ts';
 
-let portal: TestPortal;
-let env: Record<string, string>;
-let asAdmin: Record<string, string>;
-const home = tempConfigHome();
-before(async () => {
-  portal = await startTestPortal();
-  await portal.createWorkspace('acme');
-  const pat = await portal.createPat({ name: 'pats tests' });
-  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
-  // The portal makes PATs for password logins only: `pats create --email` logs in for it.
-  asAdmin = { STREAMGATE_PASSWORD: portal.process.adminPassword };
-});
-after(async () => {
-  await portal.stop();
-  home.remove();
-});
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  runCli(args, { configHome: home.dir, env: { ...env, ...extraEnv } });
+const suite = cliSuite({ patName: 'pats tests', workspaces: ['acme'] });
+const { cli } = suite;
+// The portal makes PATs for password logins only: `pats create --email` logs in for it.
+const asAdmin = () => ({ STREAMGATE_PASSWORD: suite.portal.process.adminPassword });
 
 let created: { id: string; token: string };
 
@@ -30,7 +16,7 @@ test('pats create prints the token alone on stdout, with a note on stderr', asyn
       'pats',
       'create',
       '--email',
-      portal.adminEmail,
+      suite.portal.adminEmail,
       '--name',
       'ci deploy',
       '--expires',
@@ -39,7 +25,7 @@ test('pats create prints the token alone on stdout, with a note on stderr', asyn
       'acme',
       '--read-only',
     ],
-    asAdmin,
+    asAdmin(),
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^sgp_\S+\n$/);
@@ -51,7 +37,7 @@ test('pats create prints the token alone on stdout, with a note on stderr', asyn
   assert.match(run.stderr, /It will not be shown again: store it now\./);
   assert.ok(!run.stderr.includes(token));
 
-  const details = await portal.api('GET', '/auth/token/details', { token });
+  const details = await suite.portal.api('GET', '/auth/token/details', { token });
   assert.equal(details.status, 200);
   assert.deepEqual(details.body.workspaces, ['acme']);
   assert.equal(details.body.readOnly, true);
@@ -63,8 +49,8 @@ test('pats create prints the token alone on stdout, with a note on stderr', asyn
 test('pats create with an ISO date', async () => {
   const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
   const run = await cli(
-    ['pats', 'create', '--email', portal.adminEmail, '--name', 'dated', '--expires', date, '--json'],
-    asAdmin,
+    ['pats', 'create', '--email', suite.portal.adminEmail, '--name', 'dated', '--expires', date, '--json'],
+    asAdmin(),
   );
   assert.equal(run.code, 0, run.stderr);
   const body = JSON.parse(run.stdout);
@@ -74,8 +60,8 @@ test('pats create with an ISO date', async () => {
 
 test('the portal’s limits come back as its message (exit 1)', async () => {
   const run = await cli(
-    ['pats', 'create', '--email', portal.adminEmail, '--name', 'forever', '--expires', '800d'],
-    asAdmin,
+    ['pats', 'create', '--email', suite.portal.adminEmail, '--name', 'forever', '--expires', '800d'],
+    asAdmin(),
   );
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error: A personal access token lives at most one year\./);
@@ -97,7 +83,7 @@ test('pats revoke: the token is refused at once and listed as revoked', async ()
   const run = await cli(['pats', 'revoke', created.id]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, `Revoked personal access token ${created.id}.\n`);
-  const reply = await portal.api('GET', '/workspaces', { token: created.token });
+  const reply = await suite.portal.api('GET', '/workspaces', { token: created.token });
   assert.equal(reply.status, 401);
   assert.equal(reply.body.code, 'PORTAL_TOKEN_REVOKED');
   assert.match((await cli(['pats', 'list'])).stdout, new RegExp(`${created.id} +ci deploy +revoked `));
@@ -110,22 +96,29 @@ test('a token cannot create tokens (a password login must): the server’s 403 m
     run.stderr,
     /^error: Only a browser session \(a password login\) can create personal access tokens/,
   );
-  assert.ok(!run.stderr.includes(env.STREAMGATE_TOKEN!));
+  assert.ok(!run.stderr.includes(suite.env.STREAMGATE_TOKEN!));
 });
 
 test('pats create --email with a wrong password: the portal’s 401, nothing created, exit 1', async () => {
-  const before = (await portal.api('GET', '/profile/tokens', { session: portal.admin })).body.length;
-  const run = await cli(['pats', 'create', '--email', portal.adminEmail, '--name', 'x', '--expires', '1d'], {
-    STREAMGATE_PASSWORD: 'not-the-password',
-  });
+  const before = (await suite.portal.api('GET', '/profile/tokens', { session: suite.portal.admin })).body
+    .length;
+  const run = await cli(
+    ['pats', 'create', '--email', suite.portal.adminEmail, '--name', 'x', '--expires', '1d'],
+    {
+      STREAMGATE_PASSWORD: 'not-the-password',
+    },
+  );
   assert.equal(run.code, 1);
   assert.match(run.stderr, /Invalid email or password/);
   assert.ok(!run.stderr.includes('not-the-password'));
-  assert.equal((await portal.api('GET', '/profile/tokens', { session: portal.admin })).body.length, before);
+  assert.equal(
+    (await suite.portal.api('GET', '/profile/tokens', { session: suite.portal.admin })).body.length,
+    before,
+  );
 });
 
 test('a read-only token cannot create tokens: the server’s 403 message, exit 1', async () => {
-  const readOnly = await portal.createPat({ name: 'ro', readOnly: true });
+  const readOnly = await suite.portal.createPat({ name: 'ro', readOnly: true });
   const run = await cli(['pats', 'create', '--name', 'x', '--expires', '1d'], {
     STREAMGATE_TOKEN: readOnly.token,
   });

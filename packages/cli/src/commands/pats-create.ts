@@ -1,4 +1,4 @@
-import type { CreatedPat } from '../api-types.ts';
+import type { CreatedPersonalAccessToken } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { normalisePortalUrl } from '../connection.ts';
 import { UsageError } from '../errors.ts';
@@ -66,9 +66,9 @@ export const patsCreate: Command = {
       }
       api = await PortalApi.logIn({ url, email, password, userAgent });
     } else api = await context.api();
-    let created: Awaited<ReturnType<typeof api.request<CreatedPat>>>;
+    let created: Awaited<ReturnType<typeof api.request<CreatedPersonalAccessToken>>>;
     try {
-      created = await api.request<CreatedPat>('POST', '/profile/tokens', {
+      created = await api.request<CreatedPersonalAccessToken>('POST', '/profile/tokens', {
         json: {
           name,
           expiresAt: expiry.expiresAt.toISOString(),

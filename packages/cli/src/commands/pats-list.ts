@@ -1,4 +1,4 @@
-import type { Pat } from '../api-types.ts';
+import type { PersonalAccessToken } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { formatDate, relativeTime, renderTable } from '../format.ts';
 import { patScope, patStatus } from '../pat-display.ts';
@@ -10,7 +10,7 @@ export const patsList: Command = {
   options: {},
   examples: ['streamgate-cli pats list', 'streamgate-cli pats list --json'],
   async run(context) {
-    const pats = await (await context.api()).get<Pat[]>('/profile/tokens');
+    const pats = await (await context.api()).get<PersonalAccessToken[]>('/profile/tokens');
     if (context.json) return context.printJson(pats);
     if (pats.length === 0) return context.print('No personal access tokens.');
     const now = context.io.now();

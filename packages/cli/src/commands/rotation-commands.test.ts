@@ -2,48 +2,25 @@
 // real portal running deployments as processes, with a short broker JWT lifetime and small quiet
 // windows so that runs end in seconds.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  type Reply,
-  runCli,
-  runCliOnTerminal,
-  startCli,
-  startTestPortal,
-  type TestPortal,
-  tempConfigHome,
-} from '../../test-support/cli-harness.ts';
+import { describe, test } from 'node:test';
+import { cliSuite } from '../../test-support/cli-suite.ts';
 
-let portal: TestPortal;
-let env: Record<string, string>;
-let viewerEnv: Record<string, string>;
-const home = tempConfigHome();
-before(async () => {
-  portal = await startTestPortal({
-    env: { STREAMGATE_RUNNER: 'process', STREAMGATE_BROKER_JWT_TTL_SECONDS: '10' },
-  });
-  const pat = await portal.createPat({ name: 'rotation tests' });
-  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
-  const viewer = await portal.createUser('viewer@rotation.test', 'Viewer');
-  viewerEnv = {
-    STREAMGATE_TOKEN: (await portal.createPat({ session: viewer.session, name: 'viewer' })).token,
-  };
+const suite = cliSuite({
+  patName: 'rotation tests',
+  portalEnv: { STREAMGATE_RUNNER: 'process', STREAMGATE_BROKER_JWT_TTL_SECONDS: '10' },
+  viewer: 'viewer@rotation.test',
 });
-after(async () => {
-  await portal.stop();
-  home.remove();
-});
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  runCli(args, { configHome: home.dir, env: { ...env, ...extraEnv } });
+const { cli, deploymentUntil: until } = suite;
 
 const ticker = ['node', '-e', "setInterval(() => console.log('tick'), 200)"];
 
 async function workspaceWithDeployments(ws: string, names: string[]) {
-  await portal.createWorkspace(ws);
+  await suite.portal.createWorkspace(ws);
   for (const name of names) {
-    const reply = await portal.api(
+    const reply = await suite.portal.api(
       'POST',
       `/workspaces/${ws}/deployments`,
-      { session: portal.admin },
+      { session: suite.portal.admin },
       { json: { name, command: ticker } },
     );
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
@@ -51,19 +28,9 @@ async function workspaceWithDeployments(ws: string, names: string[]) {
   for (const name of names) await until(ws, name, (d) => d.status === 'Running');
 }
 
-async function until(ws: string, name: string, check: (d: Reply['body']) => boolean) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const list = await portal.api('GET', `/workspaces/${ws}/deployments`, { session: portal.admin });
-    const found = list.body.find((d: { name: string }) => d.name === name);
-    if (found && check(found)) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`deployment ${name} of ${ws} never matched`);
-}
-
 /** A client outside the platform using Token 1, as the portal records it. */
 async function useToken(token: string) {
-  const reply = await portal.api(
+  const reply = await suite.portal.api(
     'GET',
     '/workspaces',
     { token },
@@ -74,8 +41,8 @@ async function useToken(token: string) {
 
 const runOf = async (ws: string, rotationId: string) =>
   (
-    await portal.api('GET', `/workspaces/${ws}/streaming-tokens/rotations/${rotationId}`, {
-      session: portal.admin,
+    await suite.portal.api('GET', `/workspaces/${ws}/streaming-tokens/rotations/${rotationId}`, {
+      session: suite.portal.admin,
     })
   ).body;
 
@@ -84,7 +51,7 @@ const startedId = (output: string) => /Started rotation run (\S+)\./.exec(output
 describe('tokens rotate --zero-downtime', () => {
   test('shows the plan and the verdict, moves the deployments, rotates; each step change printed once', async () => {
     await workspaceWithDeployments('zd', ['producer', 'consumer']);
-    const before = await portal.tokens('zd');
+    const before = await suite.portal.tokens('zd');
     const run = await cli(['tokens', 'rotate', 'zd', '--zero-downtime', '--quiet-seconds', '1', '--yes']);
     assert.equal(run.code, 0, run.stderr);
 
@@ -124,20 +91,20 @@ describe('tokens rotate --zero-downtime', () => {
       /\n {2}moved to Token 2 first: (producer|consumer) \(down [\d.]+ s\), (consumer|producer) \(down [\d.]+ s\)\n/,
     );
 
-    const after = await portal.tokens('zd');
+    const after = await suite.portal.tokens('zd');
     assert.equal(after.token1.id, before.token2.id);
     for (const name of ['producer', 'consumer']) {
       const moved = await until('zd', name, () => true);
       assert.equal(moved.tokenId, before.token2.id, `${name} runs on the former Token 2`);
       assert.equal(moved.tokenSlot, 1);
     }
-    const old = await portal.api('GET', '/workspaces', { token: before.token1.value });
+    const old = await suite.portal.api('GET', '/workspaces', { token: before.token1.value });
     assert.equal(old.status, 401);
   });
 
   test('--restart-deployments --json: rotates, restarts the deployments on the new Token 1, with downtimes', async () => {
     await workspaceWithDeployments('rr', ['worker']);
-    const before = await portal.tokens('rr');
+    const before = await suite.portal.tokens('rr');
     const run = await cli(['tokens', 'rotate', 'rr', '--restart-deployments', '--yes', '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(
@@ -155,22 +122,22 @@ describe('tokens rotate --zero-downtime', () => {
     const restarted = body.steps[1].deployments;
     assert.equal(restarted[0].name, 'worker');
     assert.equal(typeof restarted[0].downtimeMs, 'number');
-    assert.equal((await portal.tokens('rr')).token1.id, before.token2.id);
+    assert.equal((await suite.portal.tokens('rr')).token1.id, before.token2.id);
     assert.match(run.stderr, /\nrot\S*: succeeded\n/, 'progress on stderr, JSON alone on stdout');
     const worker = await until('rr', 'worker', (d) => d.status === 'Running');
     assert.equal(worker.tokenId, before.token2.id);
   });
 
   test('a Viewer sees the plan refused; cancel is the portal’s 403', async () => {
-    await portal.createWorkspace('vw');
-    const pair = await portal.tokens('vw');
-    const run = await cli(['tokens', 'rotate', 'vw', '--zero-downtime', '--yes'], viewerEnv);
+    await suite.portal.createWorkspace('vw');
+    const pair = await suite.portal.tokens('vw');
+    const run = await cli(['tokens', 'rotate', 'vw', '--zero-downtime', '--yes'], suite.viewerEnv);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /Only an Admin of workspace 'vw' can rotate/);
-    const cancel = await cli(['tokens', 'rotation', 'cancel', 'vw', 'rot-nothing'], viewerEnv);
+    const cancel = await cli(['tokens', 'rotation', 'cancel', 'vw', 'rot-nothing'], suite.viewerEnv);
     assert.equal(cancel.code, 1);
     assert.match(cancel.stderr, /\(HTTP 40[34], PORTAL_\w+; correlation id /);
-    assert.equal((await portal.tokens('vw')).etag, pair.etag);
+    assert.equal((await suite.portal.tokens('vw')).etag, pair.etag);
   });
 });
 
@@ -178,15 +145,18 @@ describe('a run that waits for an outside client', () => {
   /** Starts a run that waits in wait-quiet for an outside client of Token 1 (60 s quiet). */
   async function waitingRun(ws: string, extra: string[] = []) {
     await workspaceWithDeployments(ws, ['svc']);
-    const pair = await portal.tokens(ws);
+    const pair = await suite.portal.tokens(ws);
     await useToken(pair.token1.value);
-    const watcher = startCli(
-      ['tokens', 'rotate', ws, '--zero-downtime', '--quiet-seconds', '60', '--yes', ...extra],
-      {
-        configHome: home.dir,
-        env,
-      },
-    );
+    const watcher = suite.startCli([
+      'tokens',
+      'rotate',
+      ws,
+      '--zero-downtime',
+      '--quiet-seconds',
+      '60',
+      '--yes',
+      ...extra,
+    ]);
     const output = await watcher.waitFor(/wait-quiet: running/);
     return { pair, watcher, rotationId: startedId(output) };
   }
@@ -224,9 +194,9 @@ describe('a run that waits for an outside client', () => {
     assert.equal(code, 1, stderr);
     assert.match(stderr, new RegExp(`error: Rotation run ${rotationId} was cancelled`));
     assert.match(stderr, /Token 1 was not rotated: both tokens are still valid/);
-    assert.equal((await portal.tokens('cx')).token1.id, pair.token1.id);
+    assert.equal((await suite.portal.tokens('cx')).token1.id, pair.token1.id);
     assert.equal((await runOf('cx', rotationId)).status, 'cancelled');
-    assert.equal((await portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
+    assert.equal((await suite.portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
   });
 
   test('a run that times out fails before rotating: its error, exit 1, both tokens still valid', async () => {
@@ -236,8 +206,8 @@ describe('a run that waits for an outside client', () => {
     assert.match(stderr, new RegExp(`\\nerror: Rotation run ${rotationId} failed: \\S`));
     assert.match(stderr, /Token 1 was not rotated: both tokens are still valid/);
     assert.equal((await runOf('to', rotationId)).status, 'failed');
-    assert.equal((await portal.tokens('to')).token1.id, pair.token1.id);
-    assert.equal((await portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
+    assert.equal((await suite.portal.tokens('to')).token1.id, pair.token1.id);
+    assert.equal((await suite.portal.api('GET', '/workspaces', { token: pair.token1.value })).status, 200);
   });
 
   test('Ctrl-C with --detach leaves the run running and prints its id', async () => {
@@ -266,12 +236,16 @@ describe('a run that waits for an outside client', () => {
 
   test('on a terminal, Ctrl-C asks whether to cancel; yes cancels', async () => {
     await workspaceWithDeployments('tt', ['svc']);
-    const pair = await portal.tokens('tt');
+    const pair = await suite.portal.tokens('tt');
     await useToken(pair.token1.value);
-    const session = runCliOnTerminal(['tokens', 'rotate', 'tt', '--zero-downtime', '--quiet-seconds', '60'], {
-      configHome: home.dir,
-      env,
-    });
+    const session = suite.cliOnTerminal([
+      'tokens',
+      'rotate',
+      'tt',
+      '--zero-downtime',
+      '--quiet-seconds',
+      '60',
+    ]);
     await session.waitFor(/Rotate the streaming tokens of 'tt' now\? \[y\/N\] /);
     session.type('y\r');
     const output = await session.waitFor(/> wait-quiet: running/);
@@ -284,6 +258,6 @@ describe('a run that waits for an outside client', () => {
     assert.match(all, new RegExp(`Cancelling rotation run ${rotationId} \\.\\.\\.`));
     assert.match(all, new RegExp(`error: Rotation run ${rotationId} was cancelled`));
     assert.equal((await runOf('tt', rotationId)).status, 'cancelled');
-    assert.equal((await portal.tokens('tt')).token1.id, pair.token1.id);
+    assert.equal((await suite.portal.tokens('tt')).token1.id, pair.token1.id);
   });
 });

@@ -1,4 +1,4 @@
-import type { RotationPlan, RotationRun, StartRotation, StreamingTokens } from '../api-types.ts';
+import type { RotationPlan, RotationRun, StartRotationRequest, StreamingTokens } from '@streamgate/contract';
 import type { Command, CommandContext } from '../command.ts';
 import { AbortedError, ApiError, BusyError, CliError, NotAllowedError, UsageError } from '../errors.ts';
 import { apiPath, type PortalApi } from '../portal-api.ts';
@@ -53,7 +53,7 @@ export const tokensRotate: Command = {
   async run(context, { args, values, usage }) {
     const workspace = args.workspace!;
     const mode = rotateMode(values.flag('zero-downtime'), values.flag('restart-deployments'), usage);
-    const start: StartRotation | null =
+    const start: StartRotationRequest | null =
       mode === 'rotate-only'
         ? null
         : {

@@ -1,4 +1,4 @@
-import type { RotationRun } from '../api-types.ts';
+import type { RotationRun } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { runBlock } from '../rotation-progress.ts';
 import { reportRun } from '../rotation-report.ts';

@@ -1,4 +1,4 @@
-import { cleanupPolicies, type Topic } from '../api-types.ts';
+import { cleanupPolicies, type Topic } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { apiPath } from '../portal-api.ts';
 

@@ -1,22 +1,10 @@
 // topics create / list / delete against a real portal that manages a real Kafka broker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, startTestPortal, type TestPortal, tempConfigHome } from '../../test-support/cli-harness.ts';
+import { test } from 'node:test';
+import { cliSuite } from '../../test-support/cli-suite.ts';
 
-let portal: TestPortal;
-let env: Record<string, string>;
-const home = tempConfigHome();
-before(async () => {
-  portal = await startTestPortal({ kafka: true });
-  await portal.createWorkspace('shop');
-  const pat = await portal.createPat({ name: 'topics tests' });
-  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
-});
-after(async () => {
-  await portal?.stop();
-  home.remove();
-});
-const cli = (args: string[]) => runCli(args, { configHome: home.dir, env });
+const suite = cliSuite({ patName: 'topics tests', kafka: true, workspaces: ['shop'] });
+const { cli } = suite;
 
 test('topics create makes the Kafka topic with the options given', async () => {
   const run = await cli([
@@ -36,7 +24,7 @@ test('topics create makes the Kafka topic with the options given', async () => {
     run.stdout,
     'Created topic orders (Kafka topic shop-orders): 3 partitions, replication 1, retention 1440 min, cleanup Compact.\n',
   );
-  const topic = (await portal.api('GET', '/shop/topics/orders', { session: portal.admin })).body;
+  const topic = (await suite.portal.api('GET', '/shop/topics/orders', { session: suite.portal.admin })).body;
   assert.equal(topic.status, 'Ready');
   assert.deepEqual(topic.configuration, {
     partitions: 3,
@@ -63,6 +51,9 @@ test('topics delete removes it', async () => {
   const run = await cli(['topics', 'delete', 'shop', 'orders', '--yes']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, 'Deleted topic orders from workspace shop.\n');
-  assert.equal((await portal.api('GET', '/shop/topics/orders', { session: portal.admin })).status, 404);
+  assert.equal(
+    (await suite.portal.api('GET', '/shop/topics/orders', { session: suite.portal.admin })).status,
+    404,
+  );
   assert.deepEqual(JSON.parse((await cli(['topics', 'list', 'shop', '--json'])).stdout), []);
 });

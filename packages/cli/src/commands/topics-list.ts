@@ -1,4 +1,4 @@
-import type { Topic } from '../api-types.ts';
+import type { Topic } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { formatDate, renderTable } from '../format.ts';
 import { apiPath } from '../portal-api.ts';

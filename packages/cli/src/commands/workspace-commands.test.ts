@@ -1,30 +1,22 @@
 // workspaces, topics, members and audit against a real portal process (without Kafka: topic
 // changes answer 503, which the CLI must pass on).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { runCli, startTestPortal, type TestPortal, tempConfigHome } from '../../test-support/cli-harness.ts';
+import { before, describe, test } from 'node:test';
+import type { AuditPage } from '@streamgate/contract';
+import { cliSuite } from '../../test-support/cli-suite.ts';
 
-let portal: TestPortal;
-let env: Record<string, string>;
-const home = tempConfigHome();
-before(async () => {
-  portal = await startTestPortal();
-  const pat = await portal.createPat({ name: 'workspace tests' });
-  env = { STREAMGATE_URL: portal.url, STREAMGATE_TOKEN: pat.token };
-});
-after(async () => {
-  await portal.stop();
-  home.remove();
-});
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  runCli(args, { configHome: home.dir, env: { ...env, ...extraEnv } });
+const suite = cliSuite({ patName: 'workspace tests' });
+const { cli } = suite;
 
 describe('workspaces', () => {
   test('create, list, delete', async () => {
     const create = await cli(['workspaces', 'create', 'beta', '--name', 'Beta team']);
     assert.equal(create.code, 0, create.stderr);
     assert.equal(create.stdout, 'Created workspace beta (Beta team).\n');
-    assert.equal((await portal.api('GET', '/workspaces/beta', { session: portal.admin })).status, 200);
+    assert.equal(
+      (await suite.portal.api('GET', '/workspaces/beta', { session: suite.portal.admin })).status,
+      200,
+    );
 
     const list = await cli(['workspaces', 'list']);
     assert.match(list.stdout, /^ID +NAME +YOUR ROLE +CREATED\n/);
@@ -34,10 +26,16 @@ describe('workspaces', () => {
 
     const refused = await cli(['workspaces', 'delete', 'beta']);
     assert.equal(refused.code, 2);
-    assert.equal((await portal.api('GET', '/workspaces/beta', { session: portal.admin })).status, 200);
+    assert.equal(
+      (await suite.portal.api('GET', '/workspaces/beta', { session: suite.portal.admin })).status,
+      200,
+    );
     const deleted = await cli(['workspaces', 'delete', 'beta', '--yes']);
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal((await portal.api('GET', '/workspaces/beta', { session: portal.admin })).status, 404);
+    assert.equal(
+      (await suite.portal.api('GET', '/workspaces/beta', { session: suite.portal.admin })).status,
+      404,
+    );
   });
 
   test('an id the portal rejects: its message, exit 1', async () => {
@@ -48,7 +46,7 @@ describe('workspaces', () => {
 });
 
 describe('topics (no broker)', () => {
-  before(() => portal.createWorkspace('acme'));
+  before(() => suite.portal.createWorkspace('acme'));
 
   test('topics list shows an empty workspace', async () => {
     const run = await cli(['topics', 'list', 'acme']);
@@ -73,7 +71,10 @@ describe('topics (no broker)', () => {
       run.stderr,
       /^error: This portal has no Kafka broker configured, so topics cannot be changed\.\n {2}\(HTTP 503, PORTAL_BROKER_UNAVAILABLE; correlation id [\w-]+\)\n$/,
     );
-    assert.deepEqual((await portal.api('GET', '/acme/topics', { session: portal.admin })).body, []);
+    assert.deepEqual(
+      (await suite.portal.api('GET', '/acme/topics', { session: suite.portal.admin })).body,
+      [],
+    );
   });
 
   test('topics delete of a missing topic: the 404 message', async () => {
@@ -86,8 +87,8 @@ describe('topics (no broker)', () => {
 describe('members', () => {
   let dev: { id: string };
   before(async () => {
-    await portal.createWorkspace('team');
-    dev = await portal.createUser('dev@example.test', 'Viewer');
+    await suite.portal.createWorkspace('team');
+    dev = await suite.portal.createUser('dev@example.test', 'Viewer');
   });
 
   test('members list shows organisation, override and effective roles', async () => {
@@ -103,7 +104,9 @@ describe('members', () => {
       run.stdout,
       'dev@example.test is now Editor in workspace team (organisation role Viewer).\n',
     );
-    const members = (await portal.api('GET', '/workspaces/team/members', { session: portal.admin })).body;
+    const members = (
+      await suite.portal.api('GET', '/workspaces/team/members', { session: suite.portal.admin })
+    ).body;
     const member = members.find((m: { userId: string }) => m.userId === dev.id);
     assert.equal(member.workspaceRole, 'Editor');
     assert.equal(member.effectiveRole, 'Editor');
@@ -125,27 +128,23 @@ describe('members', () => {
 
 describe('audit', () => {
   before(async () => {
-    await portal.createWorkspace('audited');
-    await portal.createWorkspace('other');
-    const pair = await portal.tokens('audited');
-    await portal.api(
+    await suite.portal.createWorkspace('audited');
+    await suite.portal.createWorkspace('other');
+    const pair = await suite.portal.tokens('audited');
+    await suite.portal.api(
       'POST',
       '/workspaces/audited/streaming-tokens/rotate',
-      { session: portal.admin },
+      { session: suite.portal.admin },
       {
         headers: { 'if-match': pair.etag },
       },
     );
-    await portal.tokens('other');
+    await suite.portal.tokens('other');
   });
   const entries = async (args: string[]) => {
     const run = await cli(['audit', ...args, '--json']);
     assert.equal(run.code, 0, run.stderr);
-    return JSON.parse(run.stdout).entries as {
-      action: string;
-      workspaceId: string | null;
-      actor: { label: string };
-    }[];
+    return (JSON.parse(run.stdout) as AuditPage).entries;
   };
 
   test('--action and --workspace filter at the portal', async () => {
@@ -160,9 +159,9 @@ describe('audit', () => {
   });
 
   test('--actor and --limit; the next page is offered on stderr', async () => {
-    const mine = await entries(['--actor', portal.adminEmail]);
+    const mine = await entries(['--actor', suite.portal.adminEmail]);
     assert.ok(mine.length > 3);
-    assert.ok(mine.every((entry) => entry.actor.label === portal.adminEmail));
+    assert.ok(mine.every((entry) => entry.actor.label === suite.portal.adminEmail));
     const run = await cli(['audit', '--limit', '2']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trimEnd().split('\n').length, 3, 'a header and two entries');

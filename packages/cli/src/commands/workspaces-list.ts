@@ -1,4 +1,4 @@
-import type { Workspace } from '../api-types.ts';
+import type { Workspace } from '@streamgate/contract';
 import type { Command } from '../command.ts';
 import { formatDate, renderTable } from '../format.ts';
 
