@@ -1,6 +1,6 @@
 import type { PortalConfig } from '../config.ts';
+import type { PortalLogger } from '../logger.ts';
 import type { ReadinessCheck } from '../ops/ops-routes.ts';
-import type { PortalLogger } from '../portal.ts';
 import type { TokenStorage } from '../storage/storage.ts';
 import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
 import type { WorkspaceKafkaData } from '../workspaces/workspace-purge.ts';

@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import type { PortalLogger } from '../portal.ts';
+import type { PortalLogger } from '../logger.ts';
 import { serialTicks } from '../scheduling/serial-ticks.ts';
 import type {
   DeploymentStorage,

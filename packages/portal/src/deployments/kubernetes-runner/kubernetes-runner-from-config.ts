@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { PortalConfig } from '../../config.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
-import type { PortalLogger } from '../../portal.ts';
+import type { PortalLogger } from '../../logger.ts';
 import type { DeploymentStorage, TokenStorage } from '../../storage/storage.ts';
 import type { DeploymentRunner } from '../runner.ts';
 import { loadKubeConfig, resolveNamespace } from './kube-config.ts';

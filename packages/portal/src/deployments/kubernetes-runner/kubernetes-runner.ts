@@ -1,7 +1,7 @@
 import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { Clock } from '../../clock.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
-import type { PortalLogger } from '../../portal.ts';
+import type { PortalLogger } from '../../logger.ts';
 import { serialTicks } from '../../scheduling/serial-ticks.ts';
 import type {
   DeploymentObserved,

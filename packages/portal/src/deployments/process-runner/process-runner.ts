@@ -3,7 +3,7 @@ import { closeSync } from 'node:fs';
 import type { Clock } from '../../clock.ts';
 import { randomId, sha256Hex } from '../../crypto/hashing.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
-import type { PortalLogger } from '../../portal.ts';
+import type { PortalLogger } from '../../logger.ts';
 import { serialTicks } from '../../scheduling/serial-ticks.ts';
 import type {
   DeploymentExit,
