@@ -3,8 +3,7 @@
 // consumers commit what was handled, everything closes.
 import { RawTopicConsumer } from './consumer/raw-topic-consumer.ts';
 import { TopicConsumer } from './consumer/topic-consumer.ts';
-import type { QuixStreamingClient } from './quix-streaming-client.ts';
-import { liveClients } from './registry.ts';
+import { liveClients, type QuixStreamingClient } from './quix-streaming-client.ts';
 
 export interface AppRunOptions {
   /** Runs after the stop request, before anything closes. */

@@ -29,7 +29,6 @@ import { PortalHttp } from './portal-http.ts';
 import { RawTopicProducer } from './producer/raw-topic-producer.ts';
 import type { StreamProducerOptions } from './producer/stream-producer.ts';
 import { TopicProducer } from './producer/topic-producer.ts';
-import { registerClient, unregisterClient } from './registry.ts';
 import { resolveTopic } from './topics.ts';
 import type { Framing } from './wire/quix-format.ts';
 
@@ -70,6 +69,14 @@ export interface QuixStreamingClientEvents {
   error: [Error];
 }
 
+/** The clients alive in this process, so that App.run can subscribe and shut down all of them. */
+const live = new Set<QuixStreamingClient>();
+
+/** The clients created in this process and not closed yet. */
+export function liveClients(): QuixStreamingClient[] {
+  return [...live];
+}
+
 export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents> {
   #config: ResolvedClientConfig;
   #api: PortalApi;
@@ -99,7 +106,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
     );
     this.#guard = new BrokerGuard(null);
     this.#guard.onRevoked((error) => this.#onRevoked(error));
-    registerClient(this);
+    live.add(this);
   }
 
   /** The Portal API base URL in use. */
@@ -213,7 +220,7 @@ export class QuixStreamingClient extends EventEmitter<QuixStreamingClientEvents>
       this.#closed = true;
       const results = await Promise.allSettled([...this.#members].map((m) => m.close()));
       this.#credentials?.close();
-      unregisterClient(this);
+      live.delete(this);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     })();
