@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { rotationAudit } from '../../test-support/rotation-audit.ts';
 import { planRotation } from '../tokens/rotation.ts';
-import { rotationAudit } from './storage.contract.ts';
 import type {
   AuditRecord,
   DeploymentRecord,

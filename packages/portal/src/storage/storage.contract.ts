@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { rotationAudit } from '../../test-support/rotation-audit.ts';
 import { planRotation } from '../tokens/rotation.ts';
 import { runDeploymentStorageContract } from './deployment-storage.contract.ts';
 import type { AuditRecord, Store, StreamingTokenRecord, UserRecord } from './storage.ts';
@@ -9,24 +10,6 @@ import { runSigningKeyRetirementContract, runUserLifecycleContract } from './use
  * The one storage suite. Every implementation runs it (sqlite-store.test.ts,
  * postgres-store.test.ts): same behaviour, same atomicity, same isolation between workspaces.
  */
-let auditSerial = 0;
-
-/** The audit entry a rotation carries into its transaction (tests only need it to be unique). */
-export function rotationAudit(workspaceId: string): AuditRecord {
-  return {
-    id: `${Date.now().toString().padStart(15, '0')}-rot${(auditSerial++).toString(36)}`,
-    at: new Date(),
-    actorKind: 'system',
-    actorId: null,
-    actorLabel: 'contract-test',
-    action: 'streaming_tokens.rotate',
-    workspaceId,
-    target: null,
-    details: {},
-    address: null,
-  };
-}
-
 export function runStorageContract(engine: string, openStore: () => Promise<Store>): void {
   describe(`storage contract: ${engine}`, () => {
     let store: Store;
