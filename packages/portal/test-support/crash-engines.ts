@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
-import { type PostgresCluster, startPostgres } from '../../test-support/postgres-cluster.ts';
-import { createPostgresStore } from '../storage/postgres/postgres-store.ts';
-import { createSqliteStore } from '../storage/sqlite/sqlite-store.ts';
-import type { Store } from '../storage/storage.ts';
+import { createPostgresStore } from '../src/storage/postgres/postgres-store.ts';
+import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import type { Store } from '../src/storage/storage.ts';
 import { dropDatabase } from './drop-database.ts';
+import { type PostgresCluster, startPostgres } from './postgres-cluster.ts';
 
 export interface TokenRow {
   id: string;

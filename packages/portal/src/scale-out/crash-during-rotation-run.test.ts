@@ -5,11 +5,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
+import { type CrashEngine, postgresEngine, sqliteEngine } from '../../test-support/crash-engines.ts';
 import { deploymentProcesses, killDeploymentProcesses } from '../../test-support/deployment-processes.ts';
+import {
+  bearer,
+  login,
+  readPair,
+  type SessionHeaders,
+  send,
+  type TokenPairSeen,
+} from '../../test-support/portal-client.ts';
 import { type PortalProcess, startPortalProcess } from '../../test-support/portal-process.ts';
 import { seededRandom } from '../../test-support/seeded-random.ts';
-import { type CrashEngine, postgresEngine, sqliteEngine } from './crash-engines.ts';
-import { bearer, login, readPair, type SessionHeaders, send, type TokenPairSeen } from './portal-client.ts';
 
 /**
  * A portal SIGKILLed in every step of rotation runs, again and again, on the same database, with

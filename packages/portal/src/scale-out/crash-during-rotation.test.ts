@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type PortalProcess, startPortalProcess } from '../../test-support/portal-process.ts';
-import { sha256Hex } from '../crypto/hashing.ts';
-import { type CrashEngine, postgresEngine, sqliteEngine } from './crash-engines.ts';
+import { type CrashEngine, postgresEngine, sqliteEngine } from '../../test-support/crash-engines.ts';
 import {
   bearer,
   login,
@@ -14,8 +12,10 @@ import {
   type SessionHeaders,
   send,
   type TokenPairSeen,
-} from './portal-client.ts';
-import { TokenChain } from './token-chain.ts';
+} from '../../test-support/portal-client.ts';
+import { type PortalProcess, startPortalProcess } from '../../test-support/portal-process.ts';
+import { TokenChain } from '../../test-support/token-chain.ts';
+import { sha256Hex } from '../crypto/hashing.ts';
 
 /**
  * A portal SIGKILLed while rotations are in flight, again and again, on the same database:

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { dropDatabase } from '../../test-support/drop-database.ts';
+import {
+  bearer,
+  login,
+  pairOf,
+  readPair,
+  rotate,
+  type SessionHeaders,
+  send,
+} from '../../test-support/portal-client.ts';
 import { type PortalProcess, startPortalProcess } from '../../test-support/portal-process.ts';
 import { type PostgresCluster, startPostgres } from '../../test-support/postgres-cluster.ts';
-import { dropDatabase } from './drop-database.ts';
-import { bearer, login, pairOf, readPair, rotate, type SessionHeaders, send } from './portal-client.ts';
 
 /**
  * Two real portal processes on one PostgreSQL database behave as one portal: whatever one
