@@ -1,18 +1,14 @@
-// The ACL reconciler against a real broker: what it owns, what it leaves alone, and two portal
-// instances reconciling at the same time. Run: node --test kafka/acl-reconciler.integration.test.ts
+// The ACL reconciler against a real broker (kafka/test-broker.ts): what it owns, what it leaves
+// alone, and two portal instances reconciling at the same time.
+// Run: node --test packages/portal/src/broker/acl-reconciler.integration.test.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  type AclBinding,
-  type ActivePrincipal,
-  aclKey,
-  planAcls,
-} from '../packages/portal/src/broker/acl-plan.ts';
-import { createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
-import { createKafkaAdmin, type KafkaAdmin } from '../packages/portal/src/broker/kafka-admin.ts';
-import { startTestBroker, type TestBroker } from './test-broker.ts';
-import { tokenClients } from './test-clients.ts';
-import { kafkaErrorIds, rejectionOf } from './test-support.ts';
+import { startTestBroker, type TestBroker } from '../../../../kafka/test-broker.ts';
+import { tokenClients } from '../../../../kafka/test-clients.ts';
+import { kafkaErrorIds, rejectionOf } from '../../../../kafka/test-support.ts';
+import { type AclBinding, type ActivePrincipal, aclKey, planAcls } from './acl-plan.ts';
+import { createAclReconciler } from './acl-reconciler.ts';
+import { createKafkaAdmin, type KafkaAdmin } from './kafka-admin.ts';
 
 const quietLogger = { info: () => {}, warn: () => {} };
 

@@ -1,5 +1,5 @@
 // The reconciler against an in-memory ACL store that behaves like Kafka's (set semantics, exact
-// delete filters). The real broker is exercised by kafka/acl-reconciler.integration.test.ts.
+// delete filters). The real broker is exercised by acl-reconciler.integration.test.ts.
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
 import { type AclBinding, type ActivePrincipal, aclKey, planAcls } from './acl-plan.ts';

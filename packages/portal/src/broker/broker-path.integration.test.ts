@@ -1,21 +1,17 @@
 // The whole broker path against a real Kafka 4 broker started from the Maven jars: the portal's
 // admin (SCRAM) creates topics, the reconciler grants ACLs to streaming-token principals, and
 // clients authenticated with JWTs (OAUTHBEARER, validated against a JWKS) are allowed or refused.
-// Run: node --test kafka/kafka-server.test.ts
+// Run: node --test packages/portal/src/broker/broker-path.integration.test.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Admin, MessagesStreamModes } from '@platformatic/kafka';
-import type { ActivePrincipal } from '../packages/portal/src/broker/acl-plan.ts';
-import { type AclReconciler, createAclReconciler } from '../packages/portal/src/broker/acl-reconciler.ts';
-import { createKafkaAdmin, type KafkaAdmin } from '../packages/portal/src/broker/kafka-admin.ts';
-import {
-  KafkaTopicExistsError,
-  KafkaTopicNotFoundError,
-  KafkaUnavailableError,
-} from '../packages/portal/src/broker/kafka-errors.ts';
-import { startTestBroker, type TestBroker } from './test-broker.ts';
-import { tokenClients } from './test-clients.ts';
-import { eventually, kafkaErrorIds, rejectionOf } from './test-support.ts';
+import { startTestBroker, type TestBroker } from '../../../../kafka/test-broker.ts';
+import { tokenClients } from '../../../../kafka/test-clients.ts';
+import { eventually, kafkaErrorIds, rejectionOf } from '../../../../kafka/test-support.ts';
+import type { ActivePrincipal } from './acl-plan.ts';
+import { type AclReconciler, createAclReconciler } from './acl-reconciler.ts';
+import { createKafkaAdmin, type KafkaAdmin } from './kafka-admin.ts';
+import { KafkaTopicExistsError, KafkaTopicNotFoundError, KafkaUnavailableError } from './kafka-errors.ts';
 
 describe('Streamgate Kafka broker', { timeout: 600_000 }, () => {
   let broker: TestBroker;

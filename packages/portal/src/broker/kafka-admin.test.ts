@@ -1,5 +1,5 @@
 // The admin's behaviour when Kafka is not there (no broker needed). Its behaviour against a real
-// broker is covered by kafka/kafka-server.test.ts.
+// broker is covered by broker-path.integration.test.ts.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
