@@ -56,8 +56,11 @@ export async function runSetup(): Promise<void> {
   done();
   done = step('Building the web UI and the client library');
   await buildWebIfStale();
-  if (run('npm', ['run', 'build', '--silent', '-w', 'packages/client']) !== 0)
-    throw new Error('the client library failed to build');
+  // The client's declarations import the contract's: both are built as they are published.
+  for (const workspace of ['packages/contract', 'packages/client']) {
+    if (run('npm', ['run', 'build', '--silent', '-w', workspace]) !== 0)
+      throw new Error(`${workspace} failed to build`);
+  }
   done();
 }
 
