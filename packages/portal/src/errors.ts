@@ -1,20 +1,9 @@
-// Every error the portal raises on purpose. One place (http/error-handler.ts) maps codes to HTTP.
-export const errorCodes = [
-  'PORTAL_BAD_REQUEST',
-  'PORTAL_UNAUTHENTICATED',
-  'PORTAL_INVALID_TOKEN',
-  'PORTAL_TOKEN_REVOKED',
-  'PORTAL_FORBIDDEN',
-  'PORTAL_CSRF',
-  'PORTAL_NOT_FOUND',
-  'PORTAL_CONFLICT',
-  'PORTAL_PRECONDITION_REQUIRED',
-  'PORTAL_RATE_LIMITED',
-  'PORTAL_PAYLOAD_TOO_LARGE',
-  'PORTAL_BROKER_UNAVAILABLE',
-  'PORTAL_INTERNAL',
-] as const;
-export type ErrorCode = (typeof errorCodes)[number];
+// Every error the portal raises on purpose, with a code from the contract's list (errorCodes in
+// @streamgate/contract, which the OpenAPI document's error bodies enumerate). One place,
+// http/error-handler.ts, maps codes to HTTP statuses.
+import type { ErrorCode } from '@streamgate/contract';
+
+export type { ErrorCode };
 
 export class PortalError extends Error {
   readonly code: ErrorCode;
@@ -91,24 +80,37 @@ export class RateLimitedError extends PortalError {
   }
 }
 
+/** The broker cannot be reached or is not ready: nothing was changed, the same request can be retried later. */
 export class BrokerUnavailableError extends PortalError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PORTAL_BROKER_UNAVAILABLE', message, options);
   }
 }
 
-export const httpStatusByCode: Record<ErrorCode, number> = {
-  PORTAL_BAD_REQUEST: 400,
-  PORTAL_UNAUTHENTICATED: 401,
-  PORTAL_INVALID_TOKEN: 401,
-  PORTAL_TOKEN_REVOKED: 401,
-  PORTAL_FORBIDDEN: 403,
-  PORTAL_CSRF: 403,
-  PORTAL_NOT_FOUND: 404,
-  PORTAL_CONFLICT: 409,
-  PORTAL_PRECONDITION_REQUIRED: 428,
-  PORTAL_PAYLOAD_TOO_LARGE: 413,
-  PORTAL_RATE_LIMITED: 429,
-  PORTAL_BROKER_UNAVAILABLE: 503,
-  PORTAL_INTERNAL: 500,
-};
+/**
+ * The broker answered and refused, for a reason that is not the caller's (the portal's own admin
+ * principal lacks a permission, topic deletion is disabled, an unknown server error): an operator
+ * has to act, so retrying the same request will not help by itself.
+ */
+export class BrokerRefusedError extends PortalError {
+  /** Kafka's error id (e.g. TOPIC_AUTHORIZATION_FAILED), for the log and the operator. */
+  readonly kafkaCode: string | null;
+  constructor(message: string, kafkaCode: string | null, options?: { cause?: unknown }) {
+    super('PORTAL_BROKER_REFUSED', message, options);
+    this.kafkaCode = kafkaCode;
+  }
+}
+
+/** The path exists, not with this method; `allow` lists the methods it has (the Allow header). */
+export class MethodNotAllowedError extends PortalError {
+  readonly allow: readonly string[];
+  constructor(method: string, path: string, allow: readonly string[]) {
+    super('PORTAL_METHOD_NOT_ALLOWED', `${path} does not take ${method}; it takes ${allow.join(', ')}.`);
+    this.allow = allow;
+  }
+}
+
+/** The one answer for a workspace that does not exist or that the caller may not see: ids do not leak. */
+export function workspaceNotFound(workspaceId: string): NotFoundError {
+  return new NotFoundError(`Workspace '${workspaceId}' does not exist or you have no access to it.`);
+}

@@ -1,19 +1,13 @@
 // The admin's behaviour when Kafka is not there (no broker needed). Its behaviour against a real
-// broker is covered by broker-path.integration.test.ts.
+// broker is covered by broker-path.integration.test.ts, its translation of Kafka's errors by
+// kafka-errors.test.ts.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { BrokerUnavailableError, ConflictError, NotFoundError, PortalError } from '../errors.ts';
+import { BrokerUnavailableError } from '../errors.ts';
 import { createKafkaAdmin } from './kafka-admin.ts';
-import {
-  KafkaAdminError,
-  KafkaInvalidTopicError,
-  KafkaTopicExistsError,
-  KafkaTopicNotFoundError,
-  KafkaUnavailableError,
-  mapKafkaError,
-} from './kafka-errors.ts';
+import { KafkaUnavailableError } from './kafka-errors.ts';
 
 async function closedPort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -91,67 +85,5 @@ describe('createKafkaAdmin without a broker', () => {
     assert.throws(() => admin.deleteTopic(''), TypeError);
     await admin.close();
     await assert.rejects(admin.listTopics(), /closed/);
-  });
-});
-
-describe('mapKafkaError', () => {
-  // Shapes as @platformatic/kafka 2.x produces them (observed against Kafka 4.4).
-  const protocol = (apiId: string, extra: object = {}) =>
-    Object.assign(new Error('protocol'), { code: 'PLT_KFK_PROTOCOL', apiId, ...extra });
-  const nested = (inner: Error) =>
-    new AggregateError(
-      [Object.assign(new AggregateError([inner], 'response'), { code: 'PLT_KFK_RESPONSE' })],
-      'outer',
-    );
-
-  test('topic outcomes map to the portal errors the HTTP layer knows', () => {
-    assert.ok(
-      mapKafkaError(nested(protocol('TOPIC_ALREADY_EXISTS')), 'ws1-a') instanceof KafkaTopicExistsError,
-    );
-    assert.ok(mapKafkaError(nested(protocol('TOPIC_ALREADY_EXISTS')), 'ws1-a') instanceof ConflictError);
-    assert.ok(
-      mapKafkaError(nested(protocol('UNKNOWN_TOPIC_OR_PARTITION')), 'x') instanceof KafkaTopicNotFoundError,
-    );
-    assert.ok(mapKafkaError(nested(protocol('UNKNOWN_TOPIC_OR_PARTITION')), 'x') instanceof NotFoundError);
-    const unknown = Object.assign(new Error('Unknown topic ws1-x.'), { code: 'PLT_KFK_USER' });
-    assert.ok(mapKafkaError(unknown, 'ws1-x') instanceof KafkaTopicNotFoundError);
-    const invalid = mapKafkaError(
-      nested(
-        protocol('INVALID_REPLICATION_FACTOR', {
-          serverErrorMessage: 'Unable to replicate the partition 3 time(s)',
-        }),
-      ),
-      'ws1-a',
-    );
-    assert.ok(invalid instanceof KafkaInvalidTopicError);
-    assert.equal(invalid.kafkaCode, 'INVALID_REPLICATION_FACTOR');
-    assert.match(invalid.message, /ws1-a: Unable to replicate/);
-  });
-
-  test('network, authentication and not-ready failures are all "unavailable"', () => {
-    const refused = Object.assign(new Error('Connection failed'), {
-      code: 'PLT_KFK_NETWORK',
-      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-    });
-    assert.equal((mapKafkaError(nested(refused)) as KafkaUnavailableError).reason, 'unreachable');
-    const auth = Object.assign(new Error('Connection failed'), {
-      code: 'PLT_KFK_NETWORK',
-      cause: Object.assign(new Error('SASL authentication failed.'), { code: 'PLT_KFK_AUTHENTICATION' }),
-    });
-    assert.equal((mapKafkaError(nested(auth)) as KafkaUnavailableError).reason, 'authentication');
-    assert.equal(
-      (mapKafkaError(nested(protocol('NOT_CONTROLLER'))) as KafkaUnavailableError).reason,
-      'not-ready',
-    );
-  });
-
-  test('anything else is an internal error that keeps the cause', () => {
-    const cause = nested(protocol('CLUSTER_AUTHORIZATION_FAILED'));
-    const mapped = mapKafkaError(cause);
-    assert.ok(mapped instanceof KafkaAdminError);
-    assert.ok(mapped instanceof PortalError);
-    assert.equal(mapped.code, 'PORTAL_INTERNAL');
-    assert.equal((mapped as KafkaAdminError).kafkaCode, 'CLUSTER_AUTHORIZATION_FAILED');
-    assert.equal(mapped.cause, cause);
   });
 });

@@ -1,6 +1,8 @@
-// The portal's Kafka admin connection: topics and ACLs through @platformatic/kafka's Admin, with
-// Kafka's nested error trees turned into the portal's errors (kafka-errors.ts: a broker outage
-// answers 503) and every call bounded in time (a dead or hung broker fails fast).
+// The portal's Kafka admin connection: topics, ACLs, groups and transactional ids through
+// @platformatic/kafka's Admin. Where the portal meets Kafka, so the one place a Kafka failure
+// becomes the portal's error (kafka-errors.ts: unavailable 503, the caller's mistake 4xx, a
+// refusal that is not the caller's 502); callers pass those on untouched. Every call is bounded
+// in time (a dead or hung broker fails fast).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
@@ -28,7 +30,12 @@ import {
   type AclResourceType,
   aclKey,
 } from './acl-plan.ts';
-import { KafkaTopicNotFoundError, KafkaUnavailableError, mapKafkaError } from './kafka-errors.ts';
+import {
+  KafkaRefusedError,
+  KafkaTopicNotFoundError,
+  KafkaUnavailableError,
+  translateKafkaError,
+} from './kafka-errors.ts';
 
 export interface KafkaAdminOptions {
   /** `host:port`, or several. */
@@ -77,6 +84,10 @@ export interface AclBindingFilter {
   permission?: AclPermission;
 }
 
+/**
+ * Every method rejects with the portal's errors (errors.ts, via kafka-errors.ts), never with
+ * @platformatic/kafka's, or with a TypeError for misuse.
+ */
 export interface KafkaAdmin {
   /** Topic names (internal topics excluded), sorted; only those starting with `prefix` if given. */
   listTopics(prefix?: string): Promise<string[]>;
@@ -141,9 +152,14 @@ export function createKafkaAdmin(options: KafkaAdminOptions): KafkaAdmin {
     try {
       return await Promise.race([operation(client()), timeout]);
     } catch (error) {
-      const mapped = error instanceof PortalError ? error : mapKafkaError(error, topic);
-      if (mapped instanceof KafkaUnavailableError) discard();
-      throw mapped;
+      const translated = error instanceof PortalError ? error : translateKafkaError(error, { topic });
+      if (
+        translated instanceof KafkaUnavailableError ||
+        (translated instanceof KafkaRefusedError && translated.reason === 'authentication')
+      ) {
+        discard();
+      }
+      throw translated;
     } finally {
       clearTimeout(timer);
     }

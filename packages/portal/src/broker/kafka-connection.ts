@@ -1,13 +1,13 @@
 import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../logger.ts';
-import type { ReadinessCheck } from '../ops/ops-routes.ts';
+import type { ReadinessCheck } from '../ops/readiness.ts';
 import type { TokenStorage } from '../storage/storage.ts';
-import { type TopicBroker, TopicBrokerUnavailableError, TopicRejectedError } from '../topics/topic-broker.ts';
+import type { TopicBroker } from '../topics/topic-broker.ts';
 import type { WorkspaceKafkaData } from '../workspaces/workspace-purge.ts';
 import { createAclReconciler } from './acl-reconciler.ts';
 import { brokerPrincipalOf } from './broker-principal.ts';
 import { createKafkaAdmin, type KafkaAdminOptions } from './kafka-admin.ts';
-import { KafkaTopicExistsError, KafkaTopicNotFoundError, KafkaUnavailableError } from './kafka-errors.ts';
+import { KafkaTopicExistsError, KafkaTopicNotFoundError } from './kafka-errors.ts';
 
 /**
  * The portal's side of Kafka: one admin connection (SCRAM, the portal's own principal), the
@@ -54,30 +54,21 @@ export function createKafkaConnection(deps: {
   });
 
   let started = false;
-  const translate = (error: unknown): never => {
-    if (error instanceof KafkaUnavailableError)
-      throw new TopicBrokerUnavailableError(error.message, { cause: error });
-    if (error instanceof Error && !(error instanceof KafkaTopicExistsError))
-      throw new TopicRejectedError(error.message, { cause: error });
-    throw error;
-  };
-
+  // The admin's errors are already the portal's (kafka-errors.ts): passed on as they are.
   const topicBroker: TopicBroker = {
     async createTopic(input) {
       try {
         await admin.createTopic(input);
       } catch (error) {
         // Created outside the portal, or by an earlier attempt: adopt it.
-        if (error instanceof KafkaTopicExistsError) return;
-        translate(error);
+        if (!(error instanceof KafkaTopicExistsError)) throw error;
       }
     },
     async deleteTopic(name) {
       try {
         await admin.deleteTopic(name);
       } catch (error) {
-        if (error instanceof KafkaTopicNotFoundError) return;
-        translate(error);
+        if (!(error instanceof KafkaTopicNotFoundError)) throw error;
       }
     },
   };

@@ -129,7 +129,7 @@ const rows: Row[] = [
       payload: '<workspace/>',
     }),
     status: 415,
-    code: 'PORTAL_BAD_REQUEST',
+    code: 'PORTAL_UNSUPPORTED_MEDIA_TYPE',
     message: /Content-Type/,
   },
   {
@@ -612,7 +612,7 @@ const rows: Row[] = [
     name: 'over-long path segment',
     request: (c) => ({ method: 'GET', url: `/workspaces/${'x'.repeat(400)}`, headers: c.admin }),
     status: 414,
-    code: 'PORTAL_BAD_REQUEST',
+    code: 'PORTAL_URI_TOO_LONG',
   },
   {
     name: 'broken percent-encoding',

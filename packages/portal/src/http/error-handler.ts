@@ -1,5 +1,42 @@
+import type { ErrorCode } from '@streamgate/contract';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { httpStatusByCode, PortalError, RateLimitedError } from '../errors.ts';
+import { MethodNotAllowedError, PortalError, RateLimitedError } from '../errors.ts';
+
+/**
+ * Each error code's HTTP status, the only such table. A broker that refused for a reason that is
+ * not the caller's is a 502, not a 503: the portal (a gateway to Kafka here) got a definite "no"
+ * from upstream, so retrying the same request will not help until an operator acts (a missing
+ * permission of the portal's admin principal, topic deletion disabled). 503 stays reserved for
+ * "unreachable or not ready, nothing was changed, retry later", which clients may retry on.
+ */
+export const httpStatusByCode: Record<ErrorCode, number> = {
+  PORTAL_BAD_REQUEST: 400,
+  PORTAL_UNAUTHENTICATED: 401,
+  PORTAL_INVALID_TOKEN: 401,
+  PORTAL_TOKEN_REVOKED: 401,
+  PORTAL_FORBIDDEN: 403,
+  PORTAL_CSRF: 403,
+  PORTAL_NOT_FOUND: 404,
+  PORTAL_METHOD_NOT_ALLOWED: 405,
+  PORTAL_CONFLICT: 409,
+  PORTAL_PAYLOAD_TOO_LARGE: 413,
+  PORTAL_URI_TOO_LONG: 414,
+  PORTAL_UNSUPPORTED_MEDIA_TYPE: 415,
+  PORTAL_PRECONDITION_REQUIRED: 428,
+  PORTAL_RATE_LIMITED: 429,
+  PORTAL_INTERNAL: 500,
+  PORTAL_BROKER_REFUSED: 502,
+  PORTAL_BROKER_UNAVAILABLE: 503,
+};
+
+/** Fastify's own 4xx errors (body parsing, routing) under the portal's codes. */
+const codeByFastifyStatus: Partial<Record<number, ErrorCode>> = {
+  404: 'PORTAL_NOT_FOUND',
+  405: 'PORTAL_METHOD_NOT_ALLOWED',
+  413: 'PORTAL_PAYLOAD_TOO_LARGE',
+  414: 'PORTAL_URI_TOO_LONG',
+  415: 'PORTAL_UNSUPPORTED_MEDIA_TYPE',
+};
 
 /**
  * The one place errors become HTTP answers: `{message, correlationId, code}`. A client's
@@ -11,6 +48,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   if (error instanceof PortalError) {
     const status = httpStatusByCode[error.code];
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof MethodNotAllowedError) reply.header('allow', error.allow.join(', '));
     if (status >= 500) request.log.error({ err: error, correlationId }, 'request failed');
     void reply.status(status).send({ message: error.message, correlationId, code: error.code });
     return;
@@ -18,21 +56,20 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     void reply
-      .status(400)
+      .status(httpStatusByCode.PORTAL_BAD_REQUEST)
       .send({ message: validationMessage(fastifyError), correlationId, code: 'PORTAL_BAD_REQUEST' });
     return;
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    void reply.status(status).send({
-      message: fastifyMessage(fastifyError),
-      correlationId,
-      code: status === 413 ? 'PORTAL_PAYLOAD_TOO_LARGE' : 'PORTAL_BAD_REQUEST',
-    });
+    const code = codeByFastifyStatus[status] ?? 'PORTAL_BAD_REQUEST';
+    void reply
+      .status(httpStatusByCode[code])
+      .send({ message: fastifyMessage(fastifyError), correlationId, code });
     return;
   }
   request.log.error({ err: error, correlationId }, 'unexpected error');
-  void reply.status(500).send({
+  void reply.status(httpStatusByCode.PORTAL_INTERNAL).send({
     message: `Something went wrong on our side; nothing you sent was at fault. Quote correlation id ${correlationId} when reporting it.`,
     correlationId,
     code: 'PORTAL_INTERNAL',
@@ -60,6 +97,8 @@ function fastifyMessage(error: FastifyError): string {
       return 'The request body is empty; send a JSON object.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'The request body is not valid JSON.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path segment is too long.';
     default:
       return error.message.startsWith('Unexpected') || error.message.includes('JSON')
         ? 'The request body is not valid JSON.'

@@ -1,4 +1,9 @@
-/** What the topic service needs from Kafka; broker/ adapts the Kafka admin client to it. */
+/**
+ * What the topic service needs from Kafka; broker/ adapts the Kafka admin client to it. A failure
+ * rejects with the portal's error for it (errors.ts), already translated where the portal meets
+ * Kafka: BrokerUnavailableError (503, nothing changed), a 4xx when the request itself was
+ * refused, BrokerRefusedError (502) when the broker refused the portal.
+ */
 export interface TopicBroker {
   /** Resolves when the topic exists (also when it already did). */
   createTopic(input: {
@@ -10,9 +15,3 @@ export interface TopicBroker {
   /** Resolves when the topic is gone (also when it already was). */
   deleteTopic(name: string): Promise<void>;
 }
-
-/** The broker cannot be reached: the caller answers 503 and changes nothing. */
-export class TopicBrokerUnavailableError extends Error {}
-
-/** The broker refused the request (e.g. a replication factor above the broker count). */
-export class TopicRejectedError extends Error {}

@@ -4,9 +4,13 @@
 // purger converges each queued purge at the broker, step by step, until everything is gone,
 // retrying on a timer while the broker is down. Until then the id stays reserved.
 import type { Clock } from '../clock.ts';
+import { BrokerRefusedError, ConflictError, NotFoundError } from '../errors.ts';
 import type { WorkspacePurgeStorage } from '../storage/storage.ts';
 
-/** What the purge needs from the broker (broker/kafka-connection.ts provides it). */
+/**
+ * What the purge needs from the broker (broker/kafka-connection.ts provides it). Failures are the
+ * portal's errors, translated where the portal meets Kafka (broker/kafka-errors.ts).
+ */
 export interface WorkspaceKafkaData {
   listTopics(prefix: string): Promise<string[]>;
   deleteTopic(name: string): Promise<void>;
@@ -30,7 +34,7 @@ export interface PurgeReport {
 const failed = (what: string, error: unknown): PurgeStep => ({
   done: false,
   remaining: null,
-  detail: `${what}: the broker could not be asked (${error instanceof Error ? error.message : String(error)}); retried until done.`,
+  detail: `${what}: ${error instanceof BrokerRefusedError ? 'the broker refused' : 'the broker could not be asked'} (${error instanceof Error ? error.message : String(error)}); retried until done.`,
 });
 
 /** One attempt: every step runs even when another fails, so the report says where each stands. */
@@ -58,9 +62,13 @@ export async function purgeWorkspaceData(
   const consumerGroups = await (async (): Promise<PurgeStep> => {
     try {
       const groups = await kafka.listGroups(prefix);
-      // A group with members left is refused (GROUP_NOT_EMPTY): its members lost their ACLs with
-      // the workspace, so they leave shortly and a later attempt deletes it.
-      for (const group of groups) await kafka.deleteGroups([group]).catch(() => {});
+      // A group with members left is refused (a conflict): its members lost their ACLs with the
+      // workspace, so they leave shortly and a later attempt deletes it. One gone meanwhile is fine.
+      for (const group of groups) {
+        await kafka.deleteGroups([group]).catch((error: unknown) => {
+          if (!(error instanceof ConflictError) && !(error instanceof NotFoundError)) throw error;
+        });
+      }
       const left = (await kafka.listGroups(prefix)).length;
       return left === 0
         ? { done: true, remaining: 0, detail: 'deleted' }
