@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, noContent, workspaceIdParam } from './http.ts';
+import { authErrors, noContent, noCredentials, pathErrors, workspaceIdParam } from './http.ts';
 
 export const librdkafkaSchema = {
   tags: ['broker access'],
@@ -31,6 +31,7 @@ export const librdkafkaSchema = {
       },
     },
     ...authErrors,
+    ...pathErrors,
   },
 } as const;
 
@@ -38,7 +39,7 @@ export const certificatesSchema = {
   tags: ['broker access'],
   summary: "The broker's CA certificate as a zip holding ca.cert; 204 when the broker needs none.",
   params: workspaceIdParam,
-  response: { 200: { type: 'string', format: 'binary' }, 204: noContent, ...authErrors },
+  response: { 200: { type: 'string', format: 'binary' }, 204: noContent, ...authErrors, ...pathErrors },
 } as const;
 
 export const oauthErrorBody = {
@@ -52,7 +53,26 @@ export const tokenSchema = {
   tags: ['broker access'],
   summary:
     'OAuth 2.0 client-credentials grant: Basic workspaceId:streamingToken → a short-lived broker JWT (as librdkafka sends it).',
+  security: noCredentials,
   consumes: ['application/x-www-form-urlencoded'],
+  body: {
+    type: 'object',
+    required: ['grant_type'],
+    properties: {
+      grant_type: { type: 'string', enum: ['client_credentials'] },
+      client_id: {
+        type: 'string',
+        description: 'client_secret_post: the workspace id, instead of HTTP Basic.',
+      },
+      client_secret: {
+        type: 'string',
+        description: 'client_secret_post: a streaming token, instead of HTTP Basic.',
+      },
+      scope: { type: 'string', description: 'Ignored.' },
+    },
+    description:
+      'RFC 6749 client credentials. The client authenticates with HTTP Basic (workspaceId:streamingToken, as librdkafka does) or with client_id and client_secret here, not both. Other parameters are ignored.',
+  },
   response: {
     200: {
       type: 'object',
@@ -75,6 +95,7 @@ export const tokenSchema = {
 export const jwksSchema = {
   tags: ['broker access'],
   summary: 'The public keys that verify broker JWTs (the broker fetches them).',
+  security: noCredentials,
   response: {
     200: {
       type: 'object',

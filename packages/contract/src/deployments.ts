@@ -1,7 +1,23 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, bodyErrors, dateTime, errorBody, noContent, pathErrors, workspaceIdParam } from './http.ts';
+import {
+  authErrors,
+  bodyErrors,
+  dateTime,
+  errorBody,
+  noContent,
+  pathErrors,
+  workspaceIdParam,
+} from './http.ts';
 
 /** JSON schemas of the deployment routes: the contract both ways (and the OpenAPI document). */
+export const deploymentStatuses = [
+  'Starting',
+  'Running',
+  'Stopping',
+  'Stopped',
+  'Error',
+  'Completed',
+] as const;
 export const deploymentNamePattern = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
 export const variableNamePattern = '^[A-Za-z_][A-Za-z0-9_]{0,127}$';
 export const maxVariableBytes = 16 * 1024;
@@ -110,7 +126,7 @@ export const deploymentJson = {
       description: 'Secret values are never returned.',
     },
     desiredState: { type: 'string', enum: ['Running', 'Stopped'] },
-    status: { type: 'string', enum: ['Starting', 'Running', 'Stopping', 'Stopped', 'Error', 'Completed'] },
+    status: { type: 'string', enum: deploymentStatuses },
     statusDetail: { type: ['string', 'null'] },
     tokenId: { type: 'string', description: 'The streaming token it runs with.' },
     tokenSlot: { type: ['integer', 'null'], enum: [1, 2, null], description: "That token's slot now." },
@@ -183,7 +199,12 @@ export const deleteDeploymentSchema = {
 } as const;
 
 export const deploymentActionSchema = (summary: string) =>
-  ({ tags, summary, params: deploymentParams, response: { 200: deploymentJson, ...errors, ...pathErrors } }) as const;
+  ({
+    tags,
+    summary,
+    params: deploymentParams,
+    response: { 200: deploymentJson, ...errors, ...pathErrors },
+  }) as const;
 
 export const deploymentLogsSchema = {
   tags,

@@ -56,4 +56,22 @@ export const authErrors = {
   429: errorBody,
 } as const;
 
+/**
+ * Answered before any route runs: a path segment longer than the router takes (Fastify's
+ * maxParamLength), PORTAL_URI_TOO_LONG.
+ */
+export const pathErrors = { 414: errorBody } as const;
+
+/**
+ * Answered before any route runs: a body over the size limit (PORTAL_PAYLOAD_TOO_LARGE) or in
+ * a media type the route does not take (PORTAL_UNSUPPORTED_MEDIA_TYPE).
+ */
+export const bodyErrors = { 413: errorBody, 415: errorBody } as const;
+
+/** `security` of a route that takes no credentials (public, or it authenticates the caller itself). */
+export const noCredentials = [] as const;
+
+/** `security` of a route that answers anyone and says more to an authenticated caller. */
+export const optionalCredentials = [{}, { bearer: [] }, { session: [] }] as const;
+
 export const noContent = { type: 'null', description: 'No content' } as const;

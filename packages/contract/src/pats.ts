@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, noContent, nullableDateTime } from './http.ts';
+import { authErrors, bodyErrors, dateTime, noContent, nullableDateTime, pathErrors } from './http.ts';
 
 const patProperties = {
   id: { type: 'string' },
@@ -65,6 +65,7 @@ export const createPatSchema = {
       properties: { ...patProperties, token: { type: 'string' } },
     },
     ...authErrors,
+    ...bodyErrors,
   },
 } as const;
 
@@ -77,7 +78,7 @@ export const revokePatSchema = {
     required: ['id'],
     properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
   },
-  response: { 204: noContent, ...authErrors },
+  response: { 204: noContent, ...authErrors, ...pathErrors },
 } as const;
 
 export type PersonalAccessToken = FromSchema<(typeof listPatsSchema.response)[200]['items']>;

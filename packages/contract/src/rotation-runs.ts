@@ -1,5 +1,14 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from './http.ts';
+import { deploymentStatuses } from './deployments.ts';
+import {
+  authErrors,
+  bodyErrors,
+  dateTime,
+  errorBody,
+  nullableDateTime,
+  pathErrors,
+  workspaceIdParam,
+} from './http.ts';
 
 const clientJson = {
   type: 'object',
@@ -92,7 +101,11 @@ const deploymentSummary = {
   type: 'object',
   additionalProperties: false,
   required: ['deploymentId', 'name', 'status'],
-  properties: { deploymentId: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' } },
+  properties: {
+    deploymentId: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string', enum: deploymentStatuses },
+  },
 } as const;
 
 const tokenRef = {
@@ -154,6 +167,7 @@ export const rotationPlanSchema = {
       },
     },
     ...errors,
+    ...pathErrors,
   },
 } as const;
 
@@ -187,25 +201,30 @@ export const startRotationSchema = {
       force: { type: 'boolean', description: 'Do not wait for outside clients of Token 1.' },
     },
   },
-  response: { 202: rotationRunJson, ...errors },
+  response: { 202: rotationRunJson, ...errors, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const listRotationRunsSchema = {
   tags,
   summary: "The workspace's latest rotation runs, newest first (at most 20).",
   params: workspaceIdParam,
-  response: { 200: { type: 'array', items: rotationRunJson }, ...errors },
+  response: { 200: { type: 'array', items: rotationRunJson }, ...errors, ...pathErrors },
 } as const;
 
 export const getRotationRunSchema = {
   tags,
   summary: 'A rotation run and its steps.',
   params: runParams,
-  response: { 200: rotationRunJson, ...errors },
+  response: { 200: rotationRunJson, ...errors, ...pathErrors },
 } as const;
 
 export const rotationRunActionSchema = (summary: string) =>
-  ({ tags, summary, params: runParams, response: { 200: rotationRunJson, ...errors } }) as const;
+  ({
+    tags,
+    summary,
+    params: runParams,
+    response: { 200: rotationRunJson, ...errors, ...pathErrors },
+  }) as const;
 
 export type RotationRun = FromSchema<typeof rotationRunJson>;
 export type RotationRunStep = RotationRun['steps'][number];

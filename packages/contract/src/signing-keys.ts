@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime } from './http.ts';
+import { authErrors, bodyErrors, dateTime } from './http.ts';
 
 export const rotateSigningKeySchema = {
   tags: ['signing keys'],
@@ -36,6 +36,7 @@ export const rotateSigningKeySchema = {
       },
     },
     ...authErrors,
+    ...bodyErrors,
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody, nullableDateTime, workspaceIdParam } from './http.ts';
+import { authErrors, dateTime, errorBody, nullableDateTime, pathErrors, workspaceIdParam } from './http.ts';
 
 const client = {
   userAgent: { type: 'string' },
@@ -69,7 +69,7 @@ export const getStreamingTokensSchema = {
       },
     },
   },
-  response: { 200: tokensBody, ...authErrors },
+  response: { 200: tokensBody, ...authErrors, ...pathErrors },
 } as const;
 
 export const rotateStreamingTokensSchema = {
@@ -95,6 +95,7 @@ export const rotateStreamingTokensSchema = {
     ...authErrors,
     409: errorBody,
     428: errorBody,
+    ...pathErrors,
   },
 } as const;
 

@@ -1,5 +1,13 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody, noContent, workspaceIdParam } from './http.ts';
+import {
+  authErrors,
+  bodyErrors,
+  dateTime,
+  errorBody,
+  noContent,
+  pathErrors,
+  workspaceIdParam,
+} from './http.ts';
 
 /** How Kafka cleans a topic: the Quix Portal API's names (Kafka's `cleanup.policy`). */
 export const cleanupPolicies = ['Delete', 'Compact', 'DeleteAndCompact'] as const;
@@ -56,6 +64,14 @@ const topicParams = {
 const topicErrors = { ...authErrors, 503: errorBody } as const;
 
 /**
+ * The routes that ask Kafka: 503 PORTAL_BROKER_UNAVAILABLE (unreachable or not ready, nothing was
+ * changed, retry later); 502 PORTAL_BROKER_REFUSED (the broker refused the portal itself, e.g. its
+ * admin principal lacks a permission: an operator has to act). A refusal caused by the request
+ * (invalid topic settings) is a 400.
+ */
+const brokerErrors = { ...topicErrors, 502: errorBody } as const;
+
+/**
  * A new topic's settings: a null or missing one takes the portal's default. The route also
  * takes PascalCase keys (`Partitions`), as the Quix Portal API does.
  */
@@ -83,14 +99,14 @@ export const listTopicsSchema = {
   tags: ['topics'],
   summary: "The workspace's topics.",
   params: workspaceIdParam,
-  response: { 200: { type: 'array', items: topicBody }, ...topicErrors },
+  response: { 200: { type: 'array', items: topicBody }, ...topicErrors, ...pathErrors },
 } as const;
 
 export const getTopicSchema = {
   tags: ['topics'],
   summary: 'One topic; 404 when it does not exist.',
   params: topicParams,
-  response: { 200: topicBody, ...topicErrors },
+  response: { 200: topicBody, ...topicErrors, ...pathErrors },
 } as const;
 
 export const createTopicSchema = {
@@ -99,14 +115,14 @@ export const createTopicSchema = {
     'Create a topic (nulls mean the defaults; PascalCase keys accepted). An existing name answers 400 "already exists".',
   params: workspaceIdParam,
   body: createTopicBody,
-  response: { 201: topicBody, ...topicErrors },
+  response: { 201: topicBody, ...brokerErrors, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const deleteTopicSchema = {
   tags: ['topics'],
   summary: 'Delete a topic (Editor and above).',
   params: topicParams,
-  response: { 204: noContent, ...topicErrors },
+  response: { 204: noContent, ...brokerErrors, ...pathErrors },
 } as const;
 
 export type Topic = FromSchema<typeof topicBody>;

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { userBody } from './auth.ts';
-import { authErrors, errorBody, noContent } from './http.ts';
+import { authErrors, bodyErrors, errorBody, noContent, pathErrors } from './http.ts';
 import { roleSchema } from './roles.ts';
 
 export const userIdParams = {
@@ -30,7 +30,7 @@ export const createUserSchema = {
       role: roleSchema,
     },
   },
-  response: { 201: userBody, ...authErrors, 409: errorBody },
+  response: { 201: userBody, ...authErrors, 409: errorBody, ...bodyErrors },
 } as const;
 
 export const updateUserSchema = {
@@ -49,7 +49,7 @@ export const updateUserSchema = {
       keepWorkspaceRoles: { type: 'boolean' },
     },
   },
-  response: { 200: userBody, ...authErrors, 409: errorBody },
+  response: { 200: userBody, ...authErrors, 409: errorBody, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const deleteUserSchema = {
@@ -57,7 +57,7 @@ export const deleteUserSchema = {
   summary:
     'Delete a user with its sessions, PATs and workspace roles (organisation Admin; not yourself, not the last Admin).',
   params: userIdParams,
-  response: { 204: noContent, ...authErrors, 409: errorBody },
+  response: { 204: noContent, ...authErrors, 409: errorBody, ...pathErrors },
 } as const;
 
 export const changePasswordSchema = {
@@ -73,7 +73,7 @@ export const changePasswordSchema = {
       newPassword: { type: 'string', minLength: 1, maxLength: 256 },
     },
   },
-  response: { 204: noContent, ...authErrors, 429: errorBody },
+  response: { 204: noContent, ...authErrors, 429: errorBody, ...bodyErrors },
 } as const;
 
 export type CreateUserRequest = FromSchema<typeof createUserSchema.body>;

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { authErrors, dateTime, errorBody, workspaceIdParam } from './http.ts';
+import { authErrors, bodyErrors, dateTime, errorBody, pathErrors, workspaceIdParam } from './http.ts';
 import { roleSchema, roles } from './roles.ts';
 
 export const workspaceBody = {
@@ -71,14 +71,14 @@ export const createWorkspaceSchema = {
       name: { type: 'string', minLength: 1, maxLength: 100 },
     },
   },
-  response: { 201: workspaceBody, ...authErrors, 409: errorBody },
+  response: { 201: workspaceBody, ...authErrors, 409: errorBody, ...bodyErrors },
 } as const;
 
 export const getWorkspaceSchema = {
   tags: ['workspaces'],
   summary: 'One workspace.',
   params: workspaceIdParam,
-  response: { 200: workspaceBody, ...authErrors },
+  response: { 200: workspaceBody, ...authErrors, ...pathErrors },
 } as const;
 
 const purgeStep = {
@@ -121,6 +121,7 @@ export const deleteWorkspaceSchema = {
       },
     },
     ...authErrors,
+    ...pathErrors,
   },
 } as const;
 
@@ -153,7 +154,7 @@ export const listMembersSchema = {
   summary:
     "Every user's role in this workspace: the override, the inherited organisation role, the effective one (Admin, Manager).",
   params: workspaceIdParam,
-  response: { 200: { type: 'array', items: memberBody }, ...authErrors },
+  response: { 200: { type: 'array', items: memberBody }, ...authErrors, ...pathErrors },
 } as const;
 
 export const setMemberSchema = {
@@ -161,14 +162,14 @@ export const setMemberSchema = {
   summary: "Set a user's role in this workspace, replacing the inherited one (Admin).",
   params: memberParams,
   body: { type: 'object', additionalProperties: false, required: ['role'], properties: { role: roleSchema } },
-  response: { 200: memberBody, ...authErrors },
+  response: { 200: memberBody, ...authErrors, ...pathErrors, ...bodyErrors },
 } as const;
 
 export const resetMemberSchema = {
   tags: ['members'],
   summary: 'Remove the override: the user is back on the inherited organisation role (Admin).',
   params: memberParams,
-  response: { 200: memberBody, ...authErrors },
+  response: { 200: memberBody, ...authErrors, ...pathErrors },
 } as const;
 
 export type Workspace = FromSchema<typeof workspaceBody>;
