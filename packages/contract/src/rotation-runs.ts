@@ -1,5 +1,4 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { deploymentStatuses } from './deployments.ts';
 import {
   authErrors,
   bodyErrors,
@@ -101,11 +100,7 @@ const deploymentSummary = {
   type: 'object',
   additionalProperties: false,
   required: ['deploymentId', 'name', 'status'],
-  properties: {
-    deploymentId: { type: 'string' },
-    name: { type: 'string' },
-    status: { type: 'string', enum: deploymentStatuses },
-  },
+  properties: { deploymentId: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' } },
 } as const;
 
 const tokenRef = {
