@@ -1,11 +1,11 @@
-import type { Deployment } from '@streamgate/contract';
+import type { Deployment, DeploymentAction } from '@streamgate/contract';
 import type { Command } from './command.ts';
 import { deploymentJson, deploymentToken } from './deployment-display.ts';
 import { deploymentPath, findDeployment } from './deployment-lookup.ts';
 
 /** `deployments start|stop|restart <workspace> <deployment>`: one POST, the deployment after it. */
 export function deploymentAction(
-  action: 'start' | 'stop' | 'restart',
+  action: DeploymentAction,
   summary: string,
   details: readonly string[],
 ): Command {

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { deploymentStatuses } from './deployments.ts';
 import {
   authErrors,
   bodyErrors,
@@ -100,7 +101,11 @@ const deploymentSummary = {
   type: 'object',
   additionalProperties: false,
   required: ['deploymentId', 'name', 'status'],
-  properties: { deploymentId: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' } },
+  properties: {
+    deploymentId: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string', enum: deploymentStatuses },
+  },
 } as const;
 
 const tokenRef = {

@@ -3,6 +3,7 @@ import {
   createDeploymentSchema,
   deleteDeploymentSchema,
   deploymentActionSchema,
+  deploymentActions,
   deploymentLogsSchema,
   getDeploymentSchema,
   listDeploymentsSchema,
@@ -56,7 +57,7 @@ export function registerDeploymentRoutes(app: PortalApp, deps: { deployments: De
     },
   );
 
-  for (const action of ['start', 'stop', 'restart'] as const) {
+  for (const action of deploymentActions) {
     const summary = `${action[0]!.toUpperCase()}${action.slice(1)} a deployment (Editor).`;
     app.post(
       `${base}/:deploymentId/${action}`,

@@ -1,3 +1,4 @@
+import type { DeploymentAction } from '@streamgate/contract';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { randomId } from '../crypto/hashing.ts';
@@ -52,7 +53,7 @@ export interface DeploymentService {
     principal: Principal,
     workspaceId: string,
     deploymentId: string,
-    action: 'start' | 'stop' | 'restart',
+    action: DeploymentAction,
     address: string | null,
   ): Promise<DeploymentView>;
   /**

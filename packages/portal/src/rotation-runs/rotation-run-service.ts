@@ -7,6 +7,7 @@ import { can } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import type {
   AuditRecord,
+  DeploymentStatus,
   DeploymentStorage,
   RotationRunMode,
   RotationRunRecord,
@@ -29,7 +30,7 @@ export interface StartRotationInput {
 interface DeploymentSummary {
   deploymentId: string;
   name: string;
-  status: string;
+  status: DeploymentStatus;
 }
 
 export interface RotationPlanView {

@@ -1,4 +1,4 @@
-import type { ActorKind, AuditAction, CleanupPolicy, TopicStatus } from '@streamgate/contract';
+import type { ActorKind, AuditAction, CleanupPolicy, DeploymentStatus, TopicStatus } from '@streamgate/contract';
 import type { Role } from '../permissions/roles.ts';
 
 // The topic vocabulary is the API's.
@@ -116,7 +116,7 @@ export interface WorkspacePurgeRecord {
   updatedAt: Date;
 }
 
-export type DeploymentStatus = 'Starting' | 'Running' | 'Stopping' | 'Stopped' | 'Error' | 'Completed';
+export type { DeploymentStatus };
 
 /** A deployment variable. A secret's value is sealed (SecretBox), a plain one is stored as is. */
 export interface DeploymentVariable {

@@ -1,3 +1,4 @@
+import { cleanupPolicies, topicNamePattern } from '@streamgate/contract';
 import type { TopicLimits } from '../config.ts';
 import type { CleanupPolicy, TopicConfiguration } from '../storage/storage.ts';
 
@@ -6,7 +7,6 @@ import type { CleanupPolicy, TopicConfiguration } from '../storage/storage.ts';
  * `{workspaceId}-{name}`, so the broker's prefixed ACLs cover exactly the workspace's topics.
  */
 export const maxKafkaTopicLength = 249;
-export const cleanupPolicies: CleanupPolicy[] = ['Delete', 'Compact', 'DeleteAndCompact'];
 
 export const topicDefaults = {
   partitions: 1,
@@ -22,7 +22,7 @@ export function kafkaTopicName(workspaceId: string, name: string): string {
 export function topicNameProblem(workspaceId: string, name: string): string | null {
   if (name.length === 0) return 'A topic needs a name.';
   if (name === '.' || name === '..') return "A topic cannot be named '.' or '..'.";
-  if (!/^[A-Za-z0-9._-]+$/.test(name))
+  if (!new RegExp(topicNamePattern).test(name))
     return 'A topic name has only letters, digits, dots, underscores and hyphens.';
   const full = kafkaTopicName(workspaceId, name);
   if (full.length > maxKafkaTopicLength) {
