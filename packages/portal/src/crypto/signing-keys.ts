@@ -1,5 +1,5 @@
-import type { Jwks } from '@streamgate/contract';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { Jwks } from '@streamgate/contract';
 import type { Clock } from '../clock.ts';
 import type { SigningKeyRecord, SigningKeyStorage } from '../storage/storage.ts';
 import { randomId } from './hashing.ts';

@@ -1,4 +1,10 @@
-import type { ActorKind, AuditAction, CleanupPolicy, DeploymentStatus, TopicStatus } from '@streamgate/contract';
+import type {
+  ActorKind,
+  AuditAction,
+  CleanupPolicy,
+  DeploymentStatus,
+  TopicStatus,
+} from '@streamgate/contract';
 import type { Role } from '../permissions/roles.ts';
 
 // The topic vocabulary is the API's.

@@ -20,7 +20,7 @@ export interface UserChanges {
 }
 
 export interface UserService {
-  list(principal: Principal): Promise<UserRecord[]>;
+  list(): Promise<UserRecord[]>;
   create(
     principal: Principal,
     input: { email: string; password: string; name?: string; role?: Role },
@@ -86,7 +86,7 @@ export function createUserService(deps: {
   };
 
   return {
-    async list(principal) {
+    async list() {
       return store.listUsers();
     },
     async create(principal, input, address) {
