@@ -217,7 +217,7 @@ export const deploymentLogsSchema = {
     properties: {
       tail: {
         type: 'string',
-        pattern: '^[0-9]{1,5}$',
+        pattern: '^([1-9][0-9]{0,3}|10000)$',
         description: 'How many lines, 1 to 10000 (default 200).',
       },
       follow: { type: 'string', enum: ['true', 'false'] },

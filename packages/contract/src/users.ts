@@ -24,8 +24,14 @@ export const createUserSchema = {
     additionalProperties: false,
     required: ['email', 'password'],
     properties: {
-      email: { type: 'string', minLength: 3, maxLength: 254 },
-      password: { type: 'string', minLength: 1, maxLength: 256 },
+      email: {
+        type: 'string',
+        minLength: 3,
+        maxLength: 254,
+        pattern: '^[^\\s@]+@[^\\s@]+$',
+        description: 'Something@somewhere, no spaces.',
+      },
+      password: { type: 'string', minLength: 12, maxLength: 256 },
       name: { type: 'string', maxLength: 100 },
       role: roleSchema,
     },
@@ -70,7 +76,7 @@ export const changePasswordSchema = {
     required: ['currentPassword', 'newPassword'],
     properties: {
       currentPassword: { type: 'string', minLength: 1, maxLength: 256 },
-      newPassword: { type: 'string', minLength: 1, maxLength: 256 },
+      newPassword: { type: 'string', minLength: 12, maxLength: 256 },
     },
   },
   response: { 204: noContent, ...authErrors, 429: errorBody, ...bodyErrors },

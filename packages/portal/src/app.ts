@@ -72,7 +72,9 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: its schemas are JSON Schema, so the contract's `type: [..., 'null']` and
+      // `propertyNames` (deployment variable names) say what the server checks.
+      openapi: '3.1.0',
       info: {
         title: 'Streamgate Portal API',
         version: '0.1.0',

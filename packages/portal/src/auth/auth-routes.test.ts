@@ -100,7 +100,7 @@ describe('auth over HTTP', () => {
       });
       // Only the token endpoint parses forms at all.
       assert.equal(form.statusCode, 415);
-      assert.equal(form.json().code, 'PORTAL_BAD_REQUEST');
+      assert.equal(form.json().code, 'PORTAL_UNSUPPORTED_MEDIA_TYPE');
       assert.equal(form.cookies.length, 0);
       const text = await h.inject({
         method: 'POST',

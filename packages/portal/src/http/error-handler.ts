@@ -84,6 +84,10 @@ function validationMessage(error: FastifyError): string {
   if (first.keyword === 'additionalProperties') {
     return `${path} has an unknown property '${String(first.params.additionalProperty)}'.`;
   }
+  if (first.keyword === 'minLength')
+    return `${path} must have at least ${String(first.params.limit)} characters.`;
+  if (first.keyword === 'maxLength')
+    return `${path} must have at most ${String(first.params.limit)} characters.`;
   return `${path} ${first.message ?? 'is invalid'}.`;
 }
 
