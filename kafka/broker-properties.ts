@@ -1,6 +1,8 @@
 // server.properties for the single-node (broker + controller) KRaft broker that Streamgate runs.
 // Pure: kafka-server.ts decides ports and paths, this file only knows what Kafka needs.
 
+import { clientListenerTlsEntries } from './tls-listener.ts';
+
 /** The class Kafka loads to check PLAIN logins (kafka/plain-plugin/src). */
 export const plainCallbackHandlerClass = 'dev.streamgate.kafka.PortalPlainCallbackHandler';
 /** Kafka's JWT validation plus the rule that a JWT's subject is a streaming token's principal (`sgt-...`). */
@@ -33,6 +35,8 @@ export interface BrokerSettings {
   reauthMs: number;
   /** SASL/PLAIN logins with streaming tokens, checked by the portal (absent: no PLAIN). */
   plain?: PlainSettings | null;
+  /** SASL_SSL on the client listener with this PEM keystore (tls-listener.ts); absent: SASL_PLAINTEXT. */
+  clientTls?: { keystorePath: string } | null;
 }
 
 export interface PlainSettings {
@@ -98,7 +102,7 @@ export function renderServerProperties(s: BrokerSettings): string {
     ],
     [
       'listener.security.protocol.map',
-      `${client}:SASL_PLAINTEXT,${controller}:SASL_PLAINTEXT,${internal}:SASL_PLAINTEXT`,
+      `${client}:${s.clientTls ? 'SASL_SSL' : 'SASL_PLAINTEXT'},${controller}:SASL_PLAINTEXT,${internal}:SASL_PLAINTEXT`,
     ],
     ['controller.listener.names', controller],
     ['inter.broker.listener.name', internal],
@@ -125,6 +129,7 @@ export function renderServerProperties(s: BrokerSettings): string {
     // outlive its token's validity by much (KIP-368).
     ['connections.max.reauth.ms', s.reauthMs],
     ...plainEntries(plain, s.plain),
+    ...(s.clientTls ? clientListenerTlsEntries(client, s.clientTls.keystorePath) : []),
 
     ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     ['allow.everyone.if.no.acl.found', 'false'],

@@ -1,20 +1,21 @@
 // Waiting for what the broker depends on (the JWKS) and for the broker itself.
 
+import { get } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionOptions } from 'node:tls';
 import { Admin } from '@platformatic/kafka';
 
 /**
  * Kafka fetches the JWKS once while starting and exits ("Could not refresh JWKS" / Connection
  * refused) when it cannot, so the portal (or a test's JWKS server) must answer first.
  */
-export async function waitForJwks(url: string, deadline: number): Promise<void> {
+export async function waitForJwks(url: string, deadline: number, ca?: string): Promise<void> {
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
+      const status = ca ? await httpsStatus(url, ca) : await fetchStatus(url);
+      if (status >= 200 && status < 300) return;
+      last = `HTTP ${status}`;
     } catch (error) {
       last =
         (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : String(error);
@@ -26,6 +27,24 @@ export async function waitForJwks(url: string, deadline: number): Promise<void> 
   );
 }
 
+async function fetchStatus(url: string): Promise<number> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** An https GET that trusts `ca` alone (global fetch takes no CA of its own). */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { ca, timeout: 2000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (error) => reject(new Error('request failed', { cause: error })));
+  });
+}
+
 export interface ReadinessProbe {
   bootstrap: string;
   username: string;
@@ -33,6 +52,8 @@ export interface ReadinessProbe {
   deadline: number;
   /** Rejects the wait as soon as the broker process is gone. */
   exited: Promise<unknown>;
+  /** For a SASL_SSL listener: how to verify it. */
+  tls?: ConnectionOptions;
 }
 
 export class BrokerCredentialsError extends Error {}
@@ -44,6 +65,7 @@ export async function waitForBroker({
   password,
   deadline,
   exited,
+  tls,
 }: ReadinessProbe): Promise<void> {
   let dead = false;
   void exited.then(() => {
@@ -55,6 +77,7 @@ export async function waitForBroker({
       clientId: 'streamgate-kafka-readiness',
       bootstrapBrokers: [bootstrap],
       sasl: { mechanism: 'SCRAM-SHA-512', username, password },
+      ...(tls ? { tls } : {}),
       connectTimeout: 1000,
       requestTimeout: 3000,
       retries: 0,

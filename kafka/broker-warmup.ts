@@ -4,6 +4,7 @@
 // two-core machine has cost clients (librdkafka in particular) minutes. Asking for both
 // coordinators and one producer id while starting makes "ready" mean ready for clients too.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionOptions } from 'node:tls';
 import { Admin, FindCoordinatorKeyTypes, Producer } from '@platformatic/kafka';
 
 export async function warmCoordinators(opts: {
@@ -11,18 +12,23 @@ export async function warmCoordinators(opts: {
   username: string;
   password: string;
   deadline: number;
+  /** For a SASL_SSL listener: how to verify it. */
+  tls?: ConnectionOptions;
 }): Promise<void> {
   const sasl = { mechanism: 'SCRAM-SHA-512' as const, username: opts.username, password: opts.password };
+  const tls = opts.tls ? { tls: opts.tls } : {};
   const admin = new Admin({
     clientId: 'streamgate-kafka-warmup',
     bootstrapBrokers: [opts.bootstrap],
     sasl,
+    ...tls,
     retries: 0,
   });
   const producer = new Producer({
     clientId: 'streamgate-kafka-warmup',
     bootstrapBrokers: [opts.bootstrap],
     sasl,
+    ...tls,
     idempotent: true,
     retries: 0,
   });

@@ -4,7 +4,7 @@ import { type StartKafkaOptions, startKafka } from './kafka-server.ts';
 export async function runKafkaForeground(opts: StartKafkaOptions): Promise<void> {
   const server = await startKafka({ echoLogs: true, ...opts });
   process.stdout.write(
-    `Kafka is ready at ${server.bootstrap} (SASL_PLAINTEXT: OAUTHBEARER${opts.plain ? ' and PLAIN' : ''} for streaming tokens, SCRAM-SHA-512 for "${server.adminUser}"). Ctrl-C stops it.\n`,
+    `Kafka is ready at ${server.bootstrap} (${opts.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}: OAUTHBEARER${opts.plain ? ' and PLAIN' : ''} for streaming tokens, SCRAM-SHA-512 for "${server.adminUser}"). Ctrl-C stops it.\n`,
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (name: NodeJS.Signals) => {

@@ -21,6 +21,7 @@ import { type JavaProcess, runJava } from './java-process.ts';
 import { ensureKafkaJars, log4jConfigPath } from './kafka-jars.ts';
 import { ensurePlainPlugin } from './plain-plugin-build.ts';
 import { assertAdminCredentials, scramFormatArgument } from './scram-credential.ts';
+import { type BrokerTlsFiles, jvmTrustArguments, prepareBrokerTls } from './tls-listener.ts';
 
 export interface StartKafkaOptions {
   /** Holds the partitions, the metadata log, logs/ and the ports; reuse it to keep data across restarts. */
@@ -60,6 +61,11 @@ export interface StartKafkaOptions {
     /** connections.max.reauth.ms of PLAIN sessions (default 10000). */
     reauthMs?: number;
   } | null;
+  /**
+   * SASL_SSL on the client listener with this certificate, and the broker's HTTPS calls to the
+   * portal (JWKS, PLAIN checks) trusting this CA (tls-listener.ts). Absent: SASL_PLAINTEXT.
+   */
+  tls?: BrokerTlsFiles | null;
 }
 
 export interface KafkaServer {
@@ -95,6 +101,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
   // PLAIN needs its callback handler on the classpath, compiled against these very jars.
   // The plugin also holds the OAUTHBEARER handler that refuses JWT subjects other than `sgt-...`.
   const pluginClasses = await ensurePlainPlugin(libs);
+  const tls = opts.tls ? await prepareBrokerTls(dataDir, opts.tls) : null;
   const propertiesPath = join(dataDir, 'server.properties');
   // 0600: it holds the broker's internal password (rewritten, with a new one, on every start).
   await rm(propertiesPath, { force: true });
@@ -121,6 +128,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
             reauthMs: opts.plain.reauthMs ?? 10_000,
           }
         : null,
+      clientTls: tls,
     }),
     { mode: 0o600 },
   );
@@ -134,7 +142,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
     await formatStorage({ dataDir, classpath, logging, propertiesPath, state, opts });
   }
 
-  await waitForJwks(opts.jwksUrl, deadline);
+  await waitForJwks(opts.jwksUrl, deadline, tls?.caCertPem);
   const broker = runJava({
     cwd: dataDir,
     args: [
@@ -146,6 +154,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       '-XX:+UseSerialGC',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',
+      ...(tls ? jvmTrustArguments(tls) : []),
       // CVE-2025-27817: Kafka 4 fetches no URL unless listed here, the JWKS included.
       `-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${opts.jwksUrl}`,
       ...logging,
@@ -164,8 +173,15 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       password: opts.adminPassword,
       deadline,
       exited: broker.exited,
+      ...(tls ? { tls: tls.clientTls } : {}),
     });
-    await warmCoordinators({ bootstrap, username: opts.adminUser, password: opts.adminPassword, deadline });
+    await warmCoordinators({
+      bootstrap,
+      username: opts.adminUser,
+      password: opts.adminPassword,
+      deadline,
+      ...(tls ? { tls: tls.clientTls } : {}),
+    });
   } catch (error) {
     await broker.stop(5_000);
     const tail = await brokerLogTail(dataDir, broker);

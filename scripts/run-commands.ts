@@ -6,6 +6,7 @@ import { choosePort } from '../kafka/broker-state.ts';
 import { runKafkaForeground } from '../kafka/cli.ts';
 import { startKafka } from '../kafka/kafka-server.ts';
 import { serve } from '../packages/portal/src/server.ts';
+import { applyLocalTlsToPortal, localTls, takeFlag } from './local-tls.ts';
 import { buildWebIfStale } from './web-build.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -55,12 +56,15 @@ function onShutdown(stop: () => Promise<void>): void {
   }
 }
 
-export async function runServe(args: string[]): Promise<void> {
+export async function runServe(allArgs: string[]): Promise<void> {
+  const { present: tls, rest: args } = takeFlag(allArgs, '--tls');
+  if (tls) await applyLocalTlsToPortal(dataDirFrom(args), process.env, { localBroker: true });
   const running = await serve(args);
   onShutdown(running.stop);
 }
 
-export async function runUp(args: string[]): Promise<void> {
+export async function runUp(allArgs: string[]): Promise<void> {
+  const { present: withTls, rest: args } = takeFlag(allArgs, '--tls');
   const dataDir = dataDirFrom(args);
   process.env.STREAMGATE_DATA_DIR = dataDir;
   // A terminal, not a log shipper: warnings and errors only, unless asked otherwise.
@@ -82,6 +86,9 @@ export async function runUp(args: string[]): Promise<void> {
     process.env.STREAMGATE_KAFKA_ADMIN_PASSWORD = admin.password;
   }
 
+  // --tls: a private CA in the data dir; the portal on HTTPS, the local broker on SASL_SSL.
+  const tls = withTls ? await applyLocalTlsToPortal(dataDir, process.env, { localBroker: !external }) : null;
+
   // The portal first: the broker fetches its JWKS at start-up.
   const portal = await serve(args, process.env, { brokerStartsLater: admin !== null });
   let stopKafka = async () => {};
@@ -98,6 +105,7 @@ export async function runUp(args: string[]): Promise<void> {
       adminUser: admin.user,
       adminPassword: admin.password,
       plain: portal.portal.config.kafka.plain ? { tokenEndpointUrl: `${portal.url}/oauth/token` } : null,
+      tls: tls ? { certPath: tls.certPath, keyPath: tls.keyPath, caCertPath: tls.caCertPath } : null,
     });
     stopKafka = () => kafka.stop();
     portal.portal.kafka.start();
@@ -107,7 +115,12 @@ export async function runUp(args: string[]): Promise<void> {
       '',
       `  Portal:     ${portal.url}/ui/`,
       `  API docs:   ${portal.url}/docs`,
-      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (SASL_PLAINTEXT, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
+      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (${tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
+      ...(tls
+        ? [
+            `  TLS CA:     ${tls.caCertPath} (clients trust it: NODE_EXTRA_CA_CERTS for Node, SSL_CERT_FILE for Python; see README)`,
+          ]
+        : []),
       `  Data:       ${dataDir}`,
       `  Runner:     ${process.env.STREAMGATE_RUNNER === 'process' ? 'deployments run as processes of this user' : 'none (deployments are not run)'}`,
       '',
@@ -122,15 +135,19 @@ export async function runUp(args: string[]): Promise<void> {
   });
 }
 
-export async function runKafka(args: string[]): Promise<void> {
+export async function runKafka(allArgs: string[]): Promise<void> {
+  const { present: withTls, rest: args } = takeFlag(allArgs, '--tls');
   const dataDir = dataDirFrom(args);
   const portalUrl = (
-    process.env.STREAMGATE_PUBLIC_URL || `http://127.0.0.1:${process.env.STREAMGATE_PORT || 8700}`
+    process.env.STREAMGATE_PUBLIC_URL ||
+    `${withTls ? 'https' : 'http'}://127.0.0.1:${process.env.STREAMGATE_PORT || 8700}`
   ).replace(/\/+$/, '');
+  // The same CA and certificate as `./streamgate serve --tls` on this data dir.
+  const tls = withTls ? await localTls(dataDir, process.env) : null;
   const kafkaDir = join(dataDir, 'kafka');
   const admin = kafkaAdminCredentials(kafkaDir);
   process.stdout.write(
-    `streamgate: the portal must run at ${portalUrl} with STREAMGATE_KAFKA_ADMIN_USER=${admin.user} and the password in ${join(kafkaDir, 'kafka-admin.json')}\n`,
+    `streamgate: the portal must run at ${portalUrl} with STREAMGATE_KAFKA_ADMIN_USER=${admin.user} and the password in ${join(kafkaDir, 'kafka-admin.json')}${tls ? ` (and with --tls, for HTTPS and SASL_SSL from the CA ${tls.caCertPath})` : ''}\n`,
   );
   await runKafkaForeground({
     dataDir: kafkaDir,
@@ -142,5 +159,6 @@ export async function runKafka(args: string[]): Promise<void> {
     adminPassword: admin.password,
     plain:
       process.env.STREAMGATE_KAFKA_PLAIN === 'off' ? null : { tokenEndpointUrl: `${portalUrl}/oauth/token` },
+    tls: tls ? { certPath: tls.certPath, keyPath: tls.keyPath, caCertPath: tls.caCertPath } : null,
   });
 }

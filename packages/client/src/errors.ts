@@ -8,6 +8,7 @@ export const errorCodes = [
   'CLIENT_NOT_FOUND',
   'CLIENT_PORTAL_REQUEST',
   'CLIENT_PORTAL_UNREACHABLE',
+  'CLIENT_PORTAL_TLS',
   'CLIENT_TOPIC_NOT_FOUND',
   'CLIENT_TOPIC_FAILED',
   'CLIENT_TOPIC_TIMEOUT',
@@ -119,6 +120,26 @@ export class PortalUnreachableError extends StreamgateClientError {
     );
     this.url = url;
     this.attempts = attempts;
+  }
+}
+
+/**
+ * The Portal's HTTPS certificate is not trusted (a private CA this process does not know, a name
+ * it does not cover, expired). Not retried: waiting does not make a certificate trusted.
+ */
+export class PortalTlsError extends StreamgateClientError {
+  readonly url: string;
+  /** Node's reason, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_CERT_ALTNAME_INVALID`. */
+  readonly reason: string;
+
+  constructor(method: string, url: string, reason: string, cause: unknown) {
+    super(
+      'CLIENT_PORTAL_TLS',
+      `The Portal's certificate at ${method} ${url} is not trusted (${reason}). If the Portal uses a private CA, start Node with NODE_EXTRA_CA_CERTS=<the CA's PEM file> (a Streamgate started with --tls writes it to <data dir>/tls/ca.pem)`,
+      { cause },
+    );
+    this.url = url;
+    this.reason = reason;
   }
 }
 

@@ -6,10 +6,11 @@ import {
   InvalidTokenError,
   NotFoundError,
   PortalRequestError,
+  PortalTlsError,
   PortalUnreachableError,
 } from './errors.ts';
 import { PortalApi } from './portal-api.ts';
-import { PortalHttp } from './portal-http.ts';
+import { certificateErrorCode, isTransientHttpError, PortalHttp } from './portal-http.ts';
 
 const token = `sgs_${'t'.repeat(40)}`;
 const fastRetry = { retries: 2, initialDelayMs: 5, maxDelayMs: 10 };
@@ -133,5 +134,30 @@ describe('Portal HTTP layer (against a real HTTP peer)', () => {
       cleanupPolicy: null,
     };
     assert.equal(await client.createTopic('w', 'dup', configuration), null);
+  });
+});
+
+describe('an untrusted Portal certificate', () => {
+  // What undici's fetch throws when the server's certificate does not verify.
+  const fetchFailed = (code: string) =>
+    new TypeError('fetch failed', { cause: Object.assign(new Error('certificate check'), { code }) });
+
+  it('is not a network failure: never retried', () => {
+    for (const code of [
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
+      assert.equal(certificateErrorCode(fetchFailed(code)), code);
+      assert.equal(isTransientHttpError(fetchFailed(code)), false);
+    }
+    assert.equal(certificateErrorCode(fetchFailed('ECONNREFUSED')), null);
+    assert.equal(isTransientHttpError(fetchFailed('ECONNREFUSED')), true);
+  });
+
+  it('says how to trust a private CA', () => {
+    const error = new PortalTlsError('GET', 'https://p/workspaces', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', null);
+    assert.equal(error.code, 'CLIENT_PORTAL_TLS');
+    assert.match(error.message, /not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*NODE_EXTRA_CA_CERTS/);
   });
 });

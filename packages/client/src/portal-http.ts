@@ -6,6 +6,7 @@ import {
   NotFoundError,
   type PortalErrorDetails,
   PortalRequestError,
+  PortalTlsError,
   PortalUnreachableError,
 } from './errors.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
@@ -38,9 +39,31 @@ export interface RequestOptions {
 
 const userAgent = `streamgate-client/${version} node/${process.versions.node}`;
 
+/** Node's codes for a server certificate that does not verify (not a network failure: never retried). */
+const certificateErrorCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The certificate error behind a failed fetch, if that is why it failed. */
+export function certificateErrorCode(error: unknown): string | null {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && certificateErrorCodes.has(cause.code) ? cause.code : null;
+}
+
 /** Errors where the request got no HTTP answer: connection failures and timeouts. */
 export function isTransientHttpError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (certificateErrorCode(error)) return false;
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
   // undici: TypeError('fetch failed') with the socket error as cause.
   return error instanceof TypeError && error.message === 'fetch failed';
@@ -150,7 +173,10 @@ export class PortalHttp {
         isTransient: isTransientHttpError,
         onGiveUp: (error, attempts) => new PortalUnreachableError(method, url, attempts, error),
       },
-    );
+    ).catch((error: unknown) => {
+      const reason = certificateErrorCode(error);
+      throw reason ? new PortalTlsError(method, url, reason, error) : error;
+    });
     if (response.status >= 400 && !options.accept?.includes(response.status)) {
       throw portalError(method, url, response);
     }

@@ -17,8 +17,12 @@ export interface StreamingTokenPair {
 
 export const workspaceId = 'dev';
 
-export async function startClientStack(env: Record<string, string> = {}): Promise<Stack> {
-  return startStack({ kafka: true, env });
+/** `tls`: the portal on HTTPS and the broker on SASL_SSL, from a private CA (`stack.tls`). */
+export async function startClientStack(
+  env: Record<string, string> = {},
+  options: { tls?: boolean } = {},
+): Promise<Stack> {
+  return startStack({ kafka: true, env, tls: options.tls ?? false });
 }
 
 export async function loginAdmin(stack: Stack): Promise<AdminSession> {

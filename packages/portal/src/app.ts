@@ -32,6 +32,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Where the built web UI lives; absent: /ui/ answers that the UI is not built. */
   uiDir?: string | null;
+  /** Serve HTTPS with this certificate and key (PEM; see http/tls-certificate.ts); absent: HTTP. */
+  https?: { cert: string; key: string } | null;
 }
 
 const bodyLimitBytes = 64 * 1024;
@@ -47,9 +49,18 @@ function trustProxyOption(trust: false | string[] | number) {
   return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 }
 
+/**
+ * Fastify's `https` option. Its types would make an HTTPS app another kind of instance; the portal
+ * only listens and injects, so the instance keeps its HTTP type and is HTTPS at run time.
+ */
+function httpsOption(https: BuildAppOptions['https']): object {
+  return https ? { https: { cert: https.cert, key: https.key } } : {};
+}
+
 /** The HTTP face of a portal: plugins and routes, registered explicitly, one error handler. */
 export async function buildApp(portal: Portal, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...httpsOption(options.https),
     ...(isLoggerInstance(options.logger)
       ? { loggerInstance: options.logger }
       : { logger: options.logger ?? false }),

@@ -11,6 +11,8 @@ export interface PortalConfig {
   adminPassword: string | null;
   /** Where clients reach the portal: the issuer of broker JWTs and the token endpoint's base. */
   publicUrl: string;
+  /** HTTPS served by the portal itself (STREAMGATE_TLS_CERT / _KEY); null: plain HTTP (or a TLS proxy in front). */
+  tls: { certPath: string; keyPath: string } | null;
   /** base64 of 32 bytes; absent: generated into the data dir. */
   secretKey: string | null;
   kafka: {
@@ -109,7 +111,11 @@ export function loadConfig(
       'STREAMGATE_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite in the data dir)',
     );
   }
-  const publicUrl = (env.STREAMGATE_PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, '');
+  const tls = tlsFrom(env.STREAMGATE_TLS_CERT, env.STREAMGATE_TLS_KEY);
+  const publicUrl = (env.STREAMGATE_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   return {
     port,
     host,
@@ -118,6 +124,7 @@ export function loadConfig(
     adminEmail: env.STREAMGATE_ADMIN_EMAIL || null,
     adminPassword: env.STREAMGATE_ADMIN_PASSWORD || null,
     publicUrl,
+    tls,
     secretKey: env.STREAMGATE_SECRET_KEY || null,
     kafka: {
       bootstrap: env.STREAMGATE_KAFKA_BOOTSTRAP || null,
@@ -241,6 +248,16 @@ export function trustProxyFrom(raw: string | undefined): false | string[] | numb
     }
   }
   return entries;
+}
+
+function tlsFrom(certPath: string | undefined, keyPath: string | undefined) {
+  if (!certPath && !keyPath) return null;
+  if (!certPath || !keyPath) {
+    throw new ConfigError(
+      'STREAMGATE_TLS_CERT and STREAMGATE_TLS_KEY go together: the PEM files of the certificate and of its private key',
+    );
+  }
+  return { certPath: resolve(certPath), keyPath: resolve(keyPath) };
 }
 
 function runnerFrom(raw: string | undefined): 'process' | 'kubernetes' | null {

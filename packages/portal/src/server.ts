@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { loadTlsCertificate } from './http/tls-certificate.ts';
 import { createPortal } from './portal.ts';
 
 /**
@@ -38,12 +39,15 @@ export async function serve(
     ...(port !== undefined ? { port } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
   });
+  // Before anything starts: a wrong certificate or key is a start-up error, not a failed handshake later.
+  const https = config.tls ? loadTlsCertificate(config.tls) : null;
   const logger = pino({ level: config.logLevel, redact: { paths: redactedPaths, censor: '[redacted]' } });
   const portal = await createPortal(config, { logger });
   const admin = await portal.bootstrap();
   const app = await buildApp(portal, {
     logger,
     uiDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    https,
   });
   // `up` starts the broker after the portal (it needs the JWKS): reconcile once it is there.
   portal.start({ reconcile: !options.brokerStartsLater });

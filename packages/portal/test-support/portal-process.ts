@@ -58,7 +58,7 @@ export async function startPortalProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`portal did not start in 30 s:\n${output}`)), 30_000);
     const onData = () => {
-      const match = /portal listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /portal listening on (https?:\/\/[^\s]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

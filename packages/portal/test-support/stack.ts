@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KafkaServer, startKafka } from '../../../kafka/kafka-server.ts';
 import { type PortalProcess, startPortalProcess } from './portal-process.ts';
+import { prepareStackTls, type StackTls } from './stack-tls.ts';
 
 export interface Stack {
   portalUrl: string;
@@ -16,6 +17,8 @@ export interface Stack {
   kafkaDataDir: string | null;
   portal: PortalProcess;
   kafka: KafkaServer | null;
+  /** With `tls: true`: the CA clients must trust (the portal is HTTPS, the broker SASL_SSL). */
+  tls: StackTls | null;
   /** Stops and starts the portal on the same data dir and port (as an upgrade or a crash would). */
   restartPortal(): Promise<void>;
   /** Stops and starts the broker on the same data dir and port (ACLs and topics survive). */
@@ -78,7 +81,7 @@ async function aclsReconciledSince(
  * at start-up) and already knows where the broker will listen.
  */
 export async function startStack(
-  opts: { kafka?: boolean; env?: Record<string, string> } = {},
+  opts: { kafka?: boolean; env?: Record<string, string>; tls?: boolean } = {},
 ): Promise<Stack> {
   const withKafka = opts.kafka ?? true;
   const kafkaDir = mkdtempSync(join(tmpdir(), 'streamgate-kafka-'));
@@ -87,8 +90,10 @@ export async function startStack(
     ? { user: 'streamgate-admin', password: randomBytes(18).toString('base64url') }
     : null;
   const portalDir = mkdtempSync(join(tmpdir(), 'streamgate-portal-'));
+  const tls = opts.tls ? await prepareStackTls(portalDir) : null;
   const portalEnv: Record<string, string> = {
     STREAMGATE_KAFKA_RECONCILE_MS: '5000',
+    ...tls?.portalEnv,
     ...(kafkaAdmin
       ? {
           STREAMGATE_KAFKA_BOOTSTRAP: `127.0.0.1:${kafkaPort}`,
@@ -115,6 +120,7 @@ export async function startStack(
       // PLAIN logins for legacy clients, as `./streamgate up` runs it, unless the portal has it off.
       plain:
         portalEnv.STREAMGATE_KAFKA_PLAIN === 'off' ? null : { tokenEndpointUrl: `${portal.url}/oauth/token` },
+      tls: tls?.broker ?? null,
     });
   };
   const haltKafka = async () => {
@@ -143,6 +149,7 @@ export async function startStack(
     adminPassword: portal.adminPassword,
     kafkaAdmin,
     kafkaDataDir: withKafka ? kafkaDir : null,
+    tls,
     get portal() {
       return portal;
     },

@@ -1,0 +1,114 @@
+"""quixstreams Applications against a Streamgate whose portal is HTTPS and whose broker is SASL_SSL,
+both with certificates from a private CA, for the TLS interop tests.
+
+Configured like a deployment: Quix__Sdk__Token and an https Quix__Portal__Api, plus the CA file in
+SSL_CERT_FILE. The CA reaches each party of the client this way:
+- the Portal API (httpx): SSL_CERT_FILE, which httpx reads;
+- the broker (librdkafka): `ssl.ca.cert` in the portal's broker/librdkafka, which quixstreams turns
+  into `ssl.ca.pem` by itself;
+- the token endpoint (librdkafka's OIDC, through its own libcurl): only the librdkafka setting
+  `https.ca.location`. The portal cannot send it (quixstreams refuses unknown keys of
+  broker/librdkafka) and no environment variable reaches it (the confluent-kafka wheel's libcurl
+  looks for /etc/pki/tls/certs/ca-bundle.crt, whatever SSL_CERT_FILE says), so the application
+  passes it as extra configuration, as this script does.
+
+    python quix_tls.py produce-json TOPIC COUNT
+    python quix_tls.py consume-json TOPIC COUNT TIMEOUT_S GROUP
+    python quix_tls.py produce-untrusted TOPIC    the portal's own config without its CA: must fail
+"""
+
+import json
+import os
+import sys
+
+from quixstreams import Application
+from quixstreams.platforms.quix.api import QuixPortalApiService
+from quixstreams.platforms.quix.config import QuixKafkaConfigsBuilder
+
+
+def https_ca():
+    ca = os.environ.get("SSL_CERT_FILE")
+    return {"https.ca.location": ca} if ca else {}
+
+
+def produce_json(topic_name, count):
+    app = Application(producer_extra_config=https_ca())
+    topic = app.topic(topic_name, value_serializer="json")
+    errors = []
+    with app.get_producer() as producer:
+        for i in range(count):
+            message = topic.serialize(key=f"k{i % 3}", value={"n": i})
+            producer.produce(
+                topic=topic.name,
+                key=message.key,
+                value=message.value,
+                on_delivery=lambda error, _m: errors.append(str(error)) if error else None,
+            )
+        remaining = producer.flush(60)
+    if remaining or errors:
+        raise SystemExit(f"{remaining} undelivered, {len(errors)} failed: {errors[:1]}")
+    print("produced", count, flush=True)
+
+
+def consume_json(topic_name, count, timeout_s, group):
+    app = Application(
+        consumer_group=group,
+        auto_offset_reset="earliest",
+        consumer_extra_config=https_ca(),
+        producer_extra_config=https_ca(),
+    )
+    topic = app.topic(topic_name, value_deserializer="json")
+    seen = []
+
+    def on_value(value):
+        seen.append(value["n"])
+        if len(seen) >= count:
+            app.stop()
+
+    app.dataframe(topic).update(on_value)
+    app.run(timeout=timeout_s)
+    print(json.dumps(sorted(seen)), flush=True)
+    if len(seen) < count:
+        raise SystemExit(f"only {len(seen)} of {count} messages arrived")
+
+
+def produce_untrusted(topic_name):
+    """librdkafka with the portal's broker config minus its CA: the broker's certificate cannot be
+    verified, so nothing may be delivered."""
+    from confluent_kafka import Producer
+
+    api = QuixPortalApiService(
+        auth_token=os.environ["Quix__Sdk__Token"], portal_api=os.environ["Quix__Portal__Api"]
+    )
+    builder = QuixKafkaConfigsBuilder(quix_portal_api_service=api)
+    config = builder.librdkafka_connection_config.as_librdkafka_dict(plaintext_secrets=True)
+    config.pop("ssl.ca.pem", None)
+    errors = []
+    config.update(https_ca())
+    config["message.timeout.ms"] = 15000
+    config["error_cb"] = lambda error: errors.append(str(error))
+    producer = Producer(config)
+    delivered = []
+    producer.produce(
+        builder.prepend_workspace_id(topic_name),
+        value=b"must not arrive",
+        on_delivery=lambda error, _m: (errors if error else delivered).append(str(error)),
+    )
+    producer.flush(30)
+    print(json.dumps({"delivered": len(delivered), "errors": errors[:3]}), flush=True)
+
+
+def main():
+    mode, topic = sys.argv[1], sys.argv[2]
+    if mode == "produce-json":
+        produce_json(topic, int(sys.argv[3]))
+    elif mode == "consume-json":
+        consume_json(topic, int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
+    elif mode == "produce-untrusted":
+        produce_untrusted(topic)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()
