@@ -3,9 +3,20 @@ import type { DeploymentRecord } from '../../storage/storage.ts';
 /**
  * The environment an instance starts with. Only a few harmless variables pass from the
  * portal's own environment: the portal holds the secret key, database and broker admin
- * credentials, and a service must never inherit them.
+ * credentials, and a service must never inherit them. The CA settings pass so that a service
+ * trusts what the portal was told to trust (`./streamgate up --tls` sets them to its private CA).
  */
-const passedThrough = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+const passedThrough = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+] as const;
 
 /** Marks the processes of one runner, so a restarted portal finds the ones it never recorded. */
 export const runnerMarkerName = 'STREAMGATE_RUNNER_ID';
