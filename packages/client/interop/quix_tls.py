@@ -1,16 +1,14 @@
 """quixstreams Applications against a Streamgate whose portal is HTTPS and whose broker is SASL_SSL,
 both with certificates from a private CA, for the TLS interop tests.
 
-Configured like a deployment: Quix__Sdk__Token and an https Quix__Portal__Api, plus the CA file in
-SSL_CERT_FILE. The CA reaches each party of the client this way:
+Configured like a deployment, by the environment alone: Quix__Sdk__Token and an https
+Quix__Portal__Api, plus the CA file in SSL_CERT_FILE (the machine's trust in the private CA). The
+Applications take no extra configuration. The CA reaches each party of the client this way:
 - the Portal API (httpx): SSL_CERT_FILE, which httpx reads;
 - the broker (librdkafka): `ssl.ca.cert` in the portal's broker/librdkafka, which quixstreams turns
-  into `ssl.ca.pem` by itself;
-- the token endpoint (librdkafka's OIDC, through its own libcurl): only the librdkafka setting
-  `https.ca.location`. The portal cannot send it (quixstreams refuses unknown keys of
-  broker/librdkafka) and no environment variable reaches it (the confluent-kafka wheel's libcurl
-  looks for /etc/pki/tls/certs/ca-bundle.crt, whatever SSL_CERT_FILE says), so the application
-  passes it as extra configuration, as this script does.
+  into `ssl.ca.pem` by itself. Over TLS that configuration is a PLAIN login (the token's principal
+  and the token), so librdkafka makes no HTTPS call of its own (its libcurl would need
+  `https.ca.location`, which no Quix setting can carry).
 
     python quix_tls.py produce-json TOPIC COUNT
     python quix_tls.py consume-json TOPIC COUNT TIMEOUT_S GROUP
@@ -26,13 +24,8 @@ from quixstreams.platforms.quix.api import QuixPortalApiService
 from quixstreams.platforms.quix.config import QuixKafkaConfigsBuilder
 
 
-def https_ca():
-    ca = os.environ.get("SSL_CERT_FILE")
-    return {"https.ca.location": ca} if ca else {}
-
-
 def produce_json(topic_name, count):
-    app = Application(producer_extra_config=https_ca())
+    app = Application()
     topic = app.topic(topic_name, value_serializer="json")
     errors = []
     with app.get_producer() as producer:
@@ -51,12 +44,7 @@ def produce_json(topic_name, count):
 
 
 def consume_json(topic_name, count, timeout_s, group):
-    app = Application(
-        consumer_group=group,
-        auto_offset_reset="earliest",
-        consumer_extra_config=https_ca(),
-        producer_extra_config=https_ca(),
-    )
+    app = Application(consumer_group=group, auto_offset_reset="earliest")
     topic = app.topic(topic_name, value_deserializer="json")
     seen = []
 
@@ -84,7 +72,6 @@ def produce_untrusted(topic_name):
     config = builder.librdkafka_connection_config.as_librdkafka_dict(plaintext_secrets=True)
     config.pop("ssl.ca.pem", None)
     errors = []
-    config.update(https_ca())
     config["message.timeout.ms"] = 15000
     config["error_cb"] = lambda error: errors.append(str(error))
     producer = Producer(config)

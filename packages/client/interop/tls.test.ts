@@ -153,8 +153,8 @@ describe('TLS end to end: HTTPS portal, SASL_SSL broker, private CA', { timeout:
   });
 
   it('quixstreams produces and consumes over SASL_SSL', async () => {
-    // SSL_CERT_FILE: the Portal API (httpx), and the token endpoint through quix_tls.py's one
-    // setting (https.ca.location); the broker's CA comes from broker/librdkafka (ssl.ca.cert).
+    // Nothing but a deployment's environment: SSL_CERT_FILE is the trust in the CA (for httpx);
+    // the broker's CA and a PLAIN login come from broker/librdkafka.
     const env = { Quix__Sdk__Token: token, Quix__Portal__Api: stack.portalUrl, SSL_CERT_FILE: caPath };
     const produced = await runPython('quix_tls.py', ['produce-json', 'tls-py', '50'], { env });
     assert.match(produced, /produced 50/);

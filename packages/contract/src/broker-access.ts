@@ -4,25 +4,22 @@ import { authErrors, noContent, noCredentials, pathErrors, workspaceIdParam } fr
 export const librdkafkaSchema = {
   tags: ['broker access'],
   summary:
-    'A flat librdkafka configuration for this workspace: OAUTHBEARER via the OIDC token endpoint, with the presented streaming token as client secret.',
+    "A flat librdkafka configuration for this workspace, with the presented streaming token as the secret: over SASL_SSL (when the portal's PLAIN path is on) a PLAIN login as the token's own principal, as the Quix Portal API gives one; otherwise OAUTHBEARER through the OIDC token endpoint.",
   params: workspaceIdParam,
   response: {
     200: {
       type: 'object',
       additionalProperties: false,
-      required: [
-        'bootstrap.servers',
-        'security.protocol',
-        'sasl.mechanism',
-        'sasl.oauthbearer.method',
-        'sasl.oauthbearer.client.id',
-        'sasl.oauthbearer.client.secret',
-        'sasl.oauthbearer.token.endpoint.url',
-      ],
+      required: ['bootstrap.servers', 'security.protocol', 'sasl.mechanism'],
       properties: {
         'bootstrap.servers': { type: 'string' },
-        'security.protocol': { type: 'string' },
-        'sasl.mechanism': { type: 'string' },
+        'security.protocol': { type: 'string', enum: ['SASL_PLAINTEXT', 'SASL_SSL'] },
+        'sasl.mechanism': { type: 'string', enum: ['OAUTHBEARER', 'PLAIN'] },
+        'sasl.username': {
+          type: 'string',
+          description: "PLAIN: the token's broker principal (sgt-<tokenId>).",
+        },
+        'sasl.password': { type: 'string', description: 'PLAIN: the presented streaming token.' },
         'sasl.oauthbearer.method': { type: 'string' },
         'sasl.oauthbearer.client.id': { type: 'string' },
         'sasl.oauthbearer.client.secret': { type: 'string' },

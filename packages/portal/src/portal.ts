@@ -184,6 +184,7 @@ export async function createPortal(
           securityProtocol: config.kafka.securityProtocol,
           tokenEndpointUrl: `${config.publicUrl}/oauth/token`,
           caCertPem: config.kafka.caCertPem,
+          plainLogins: config.kafka.plain,
         }
       : null;
   /** A streaming-token caller's own PLAIN login goes in, unless STREAMGATE_KAFKA_PLAIN=off. */

@@ -154,7 +154,7 @@ describe('librdkafka config and certificates, TLS broker with a CA', () => {
     await h.close();
   });
 
-  it('adds ssl.ca.cert, the base64 of the PEM, and nothing else', async () => {
+  it("over TLS: a PLAIN login as the token's own principal, and ssl.ca.cert, the base64 of the PEM", async () => {
     const response = await h.inject({
       method: 'GET',
       url: '/workspaces/acme/broker/librdkafka',
@@ -162,11 +162,51 @@ describe('librdkafka config and certificates, TLS broker with a CA', () => {
     });
     assert.equal(response.statusCode, 200);
     const config = response.json();
-    assert.deepEqual(Object.keys(config).sort(), [...documentedKeys, 'ssl.ca.cert'].sort());
+    // No token endpoint: librdkafka would fetch it over HTTPS with a CA no Quix setting can name.
+    assert.deepEqual(Object.keys(config).sort(), [
+      'bootstrap.servers',
+      'sasl.mechanism',
+      'sasl.password',
+      'sasl.username',
+      'security.protocol',
+      'ssl.ca.cert',
+    ]);
     assert.equal(Buffer.from(config['ssl.ca.cert'], 'base64').toString('utf8'), caPem);
     assert.equal(config['security.protocol'], 'SASL_SSL');
-    assert.equal(config['sasl.oauthbearer.token.endpoint.url'], 'https://portal.example.test/oauth/token');
-    assert.equal(config['sasl.oauthbearer.client.secret'], pair.token1);
+    assert.equal(config['sasl.mechanism'], 'PLAIN');
+    const principal = (
+      await h.inject({ method: 'GET', url: '/auth/token/details', headers: bearer(pair.token1) })
+    ).json();
+    assert.equal(config['sasl.username'], `sgt-${principal.tokenId}`);
+    assert.equal(config['sasl.password'], pair.token1);
+  });
+
+  it('over TLS with STREAMGATE_KAFKA_PLAIN=off: OAUTHBEARER through the https token endpoint', async () => {
+    const plainOff = await startHarness({
+      env: {
+        STREAMGATE_KAFKA_BOOTSTRAP: 'kafka.test:9093',
+        STREAMGATE_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        STREAMGATE_KAFKA_CA_PEM: caPem,
+        STREAMGATE_KAFKA_PLAIN: 'off',
+        STREAMGATE_PUBLIC_URL: 'https://portal.example.test/',
+      },
+    });
+    try {
+      await plainOff.createWorkspace('acme');
+      const tokens = await plainOff.streamingTokens('acme');
+      const response = await plainOff.inject({
+        method: 'GET',
+        url: '/workspaces/acme/broker/librdkafka',
+        headers: bearer(tokens.token1),
+      });
+      assert.equal(response.statusCode, 200);
+      const config = response.json();
+      assert.deepEqual(Object.keys(config).sort(), [...documentedKeys, 'ssl.ca.cert'].sort());
+      assert.equal(config['sasl.oauthbearer.token.endpoint.url'], 'https://portal.example.test/oauth/token');
+      assert.equal(config['sasl.oauthbearer.client.secret'], tokens.token1);
+    } finally {
+      await plainOff.close();
+    }
   });
 
   it('serves the CA as a zip holding ca.cert', async () => {

@@ -1,6 +1,6 @@
 import { certificatesSchema, librdkafkaSchema } from '@streamgate/contract';
 import type { PortalApp } from '../http/portal-app.ts';
-import { bearerTokenOf } from '../http/request-auth.ts';
+import { bearerTokenOf, streamingPrincipalOf } from '../http/request-auth.ts';
 import type { BrokerAccessService } from './broker-access-service.ts';
 
 export function registerLibrdkafkaRoutes(app: PortalApp, deps: { brokerAccess: BrokerAccessService }): void {
@@ -10,7 +10,10 @@ export function registerLibrdkafkaRoutes(app: PortalApp, deps: { brokerAccess: B
     async (request, reply) => {
       // The only secret in the answer is the one the caller presented; keep it out of caches anyway.
       void reply.header('cache-control', 'no-store');
-      return deps.brokerAccess.librdkafkaConfig(request.params.workspaceId, bearerTokenOf(request));
+      return deps.brokerAccess.librdkafkaConfig(request.params.workspaceId, {
+        tokenId: streamingPrincipalOf(request).tokenId,
+        token: bearerTokenOf(request),
+      });
     },
   );
 

@@ -60,13 +60,17 @@ describe('the portal on HTTPS with a private CA', { timeout: 120_000 }, () => {
     assert.match(cookie, /;\s*HttpOnly(;|$)/i);
   });
 
-  it('gives clients the CA in broker/librdkafka and /certificates, and an https token endpoint', async () => {
+  it('gives clients the CA in broker/librdkafka and /certificates, with a PLAIN login over TLS', async () => {
     const config = await send(stack.portalUrl, 'GET', '/workspaces/dev/broker/librdkafka', {
       headers: bearer(token),
     });
     assert.equal(config.status, 200);
     assert.equal(config.body['security.protocol'], 'SASL_SSL');
-    assert.equal(config.body['sasl.oauthbearer.token.endpoint.url'], `${stack.portalUrl}/oauth/token`);
+    // Over TLS: the token's own principal and the token, so librdkafka needs no HTTPS call of its own.
+    assert.equal(config.body['sasl.mechanism'], 'PLAIN');
+    assert.match(config.body['sasl.username'], /^sgt-/);
+    assert.equal(config.body['sasl.password'], token);
+    assert.equal(config.body['sasl.oauthbearer.token.endpoint.url'], undefined);
     assert.equal(Buffer.from(config.body['ssl.ca.cert'], 'base64').toString(), stack.tls!.caCertPem);
 
     const zip = await fetch(`${stack.portalUrl}/workspaces/dev/certificates`, {

@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticate, Authenticated } from '../auth/authenticator.ts';
-import type { Principal, UserPrincipal } from '../permissions/principal.ts';
+import type { Principal, StreamingPrincipal, UserPrincipal } from '../permissions/principal.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
 
 export const sessionCookieName = 'sg_session';
@@ -73,4 +73,12 @@ export function bearerTokenOf(request: FastifyRequest): string {
   const presented = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
   if (presented === undefined) throw new TypeError('bearerTokenOf() on a request without a bearer token');
   return presented;
+}
+
+/** The streaming token behind a route only streaming tokens may use (the gate refused everyone else). */
+export function streamingPrincipalOf(request: FastifyRequest): StreamingPrincipal {
+  const principal = principalOf(request);
+  if (principal.kind !== 'streaming')
+    throw new TypeError('streamingPrincipalOf() on a route a person reached');
+  return principal;
 }
