@@ -352,13 +352,18 @@ describe('Streamgate web UI against the real portal', () => {
     await dialog.getByLabel('Name').fill('e2e-narrow');
     await dialog.getByText('Custom date').click();
     await dialog.getByLabel('Expiry date').click();
-    // Next month, the 15th: within a year whatever today is.
+    // The 15th two months on: within a year whatever today is. The calendar opens on the month of
+    // the earliest allowed day (tomorrow: next month already on a month's last day), so page on
+    // until that day shows.
     const now = new Date();
-    const target = new Date(now.getFullYear(), now.getMonth() + 1, 15);
+    const target = new Date(now.getFullYear(), now.getMonth() + 2, 15);
     const label = `15 ${target.toLocaleString('en-GB', { month: 'long' })} ${target.getFullYear()}`;
-    await page.getByRole('button', { name: 'Next month' }).click();
+    const day = page.getByRole('button', { name: label, exact: true });
+    for (let pages = 0; pages < 3 && (await day.count()) === 0; pages++) {
+      await page.getByRole('button', { name: 'Next month' }).click();
+    }
     await accessible(page, 'custom expiry calendar');
-    await page.getByRole('button', { name: label, exact: true }).click();
+    await day.click();
     await dialog.getByRole('combobox', { name: 'Workspaces' }).click();
     await page.getByRole('option', { name: WS, exact: true }).click();
     await page.keyboard.press('Escape');
