@@ -155,7 +155,7 @@ export async function buildApp(portal: Portal, options: BuildAppOptions = {}): P
     const api = scope.withTypeProvider<ContractTypes>();
     registerAuthentication(api, portal.authenticate);
     registerAuthorizationGate(api, {
-      workspaceExists: async (workspaceId) => (await portal.store.findWorkspace(workspaceId)) !== null,
+      findWorkspace: (workspaceId) => portal.store.findWorkspace(workspaceId),
     });
     registerAuthRoutes(api, {
       sessions: portal.sessions,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../../test-support/seeded-random.ts';
 import { fixedClock } from '../clock.ts';
 import { createAttemptLimiter } from './attempt-limiter.ts';
 
@@ -53,6 +54,32 @@ describe('attempt limiter', () => {
     limiter.hit('k');
     // The two most recent hits (at 30 s) must leave the window before another is allowed.
     assert.equal(limiter.retryAfter('k'), 60);
+  });
+
+  it('answers as a plain list of every hit would, through growth and wrap-around of its log', () => {
+    const seed = 20301101;
+    const random = seededRandom(seed);
+    const clock = fixedClock(start);
+    const limit = 37;
+    const windowMs = 10_000;
+    const limiter = createAttemptLimiter({ limit, windowMs, clock });
+    const every: number[] = [];
+    const expected = () => {
+      const now = clock.now().getTime();
+      const inWindow = every.filter((time) => time > now - windowMs);
+      if (inWindow.length < limit) return 0;
+      const oldest = inWindow[inWindow.length - limit]!;
+      return Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
+    };
+    for (let step = 0; step < 5000; step++) {
+      // Bursts and pauses: the log fills, wraps, empties and grows again.
+      clock.advance(random() < 0.05 ? Math.floor(random() * 12_000) : Math.floor(random() * 200));
+      assert.equal(limiter.retryAfter('k'), expected(), `step ${step} (seed ${seed})`);
+      if (random() < 0.7) {
+        limiter.hit('k');
+        every.push(clock.now().getTime());
+      }
+    }
   });
 
   it('bounds memory by dropping the oldest key', () => {

@@ -2,7 +2,7 @@ import { secretsEqual } from '../crypto/hashing.ts';
 import { CsrfError, InvalidTokenError, UnauthenticatedError } from '../errors.ts';
 import type { PatService } from '../pats/pat-service.ts';
 import type { Principal } from '../permissions/principal.ts';
-import type { WorkspaceRoleStorage } from '../storage/storage.ts';
+import type { WorkspaceRecord, WorkspaceRoleStorage } from '../storage/storage.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
 import type { Session, SessionService } from './session-service.ts';
@@ -21,6 +21,11 @@ export interface Credentials {
 export interface Authenticated {
   principal: Principal;
   session: Session | null;
+  /**
+   * The workspace a streaming token belongs to, read with the token: the authorization gate
+   * takes it instead of reading it again. Absent for people.
+   */
+  workspace?: WorkspaceRecord;
 }
 
 /**
@@ -42,10 +47,12 @@ export function createAuthenticator(deps: {
       if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".');
       const token = match[1]!;
       if (token.startsWith('sgs_')) {
-        return {
-          principal: await streamingTokens.authenticate(token, credentials.client, credentials.connection),
-          session: null,
-        };
+        const { principal, workspace } = await streamingTokens.authenticate(
+          token,
+          credentials.client,
+          credentials.connection,
+        );
+        return { principal, session: null, workspace };
       }
       if (token.startsWith('sgp_')) return { principal: await pats.authenticate(token), session: null };
       throw new InvalidTokenError(

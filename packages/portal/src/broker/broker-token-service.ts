@@ -1,5 +1,6 @@
 import type { AttemptLimiter } from '../auth/attempt-limiter.ts';
 import { PortalError } from '../errors.ts';
+import type { StreamingPrincipal } from '../permissions/principal.ts';
 import type { StreamingTokenService } from '../tokens/streaming-token-service.ts';
 import type { ClientInfo } from '../tokens/usage-recorder.ts';
 import { brokerPrincipalOf, brokerPrincipalPrefix } from './broker-principal.ts';
@@ -38,7 +39,15 @@ export function createBrokerTokenService(deps: {
   onMinted?: () => void;
 }) {
   return {
-    async mint(credentials: ClientCredentials, client: ClientInfo): Promise<BrokerToken> {
+    /**
+     * `connection`: the transport connection the request came over, so that a client asking
+     * again on the same keep-alive connection skips the token's checksum and hash (never its lookup).
+     */
+    async mint(
+      credentials: ClientCredentials,
+      client: ClientInfo,
+      connection?: object,
+    ): Promise<BrokerToken> {
       const { clientId, clientSecret } = credentials;
       // PLAIN checks all come from the broker's address, so a failure limit on them would let
       // anyone who knows a token id lock that token's PLAIN logins out with wrong passwords.
@@ -56,9 +65,9 @@ export function createBrokerTokenService(deps: {
         deps.failureLimiter.hit(failureKey);
         return failureWait > 0 ? slowDown(clientId, failureWait) : error;
       };
-      let principal: Awaited<ReturnType<StreamingTokenService['authenticate']>>;
+      let principal: StreamingPrincipal;
       try {
-        principal = await deps.streamingTokens.authenticate(clientSecret, client);
+        ({ principal } = await deps.streamingTokens.authenticate(clientSecret, client, connection));
       } catch (error) {
         if (!(error instanceof PortalError)) throw error;
         const revoked = error.code === 'PORTAL_TOKEN_REVOKED';

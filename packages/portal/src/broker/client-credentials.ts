@@ -48,6 +48,8 @@ export function readClientCredentials(
 
 /** RFC 6749 §2.3.1 form-encodes Basic credentials; librdkafka does not. Our ids and tokens need neither. */
 function decodeFormComponent(value: string): string {
+  // Nothing to decode in what librdkafka sends (the common case: every token request).
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {

@@ -46,7 +46,7 @@ export function registerOAuthTokenRoutes(app: PortalApp, deps: { brokerTokens: B
       if (form.grant_type !== 'client_credentials') {
         throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
       }
-      const token = await deps.brokerTokens.mint(credentials, clientOf(request));
+      const token = await deps.brokerTokens.mint(credentials, clientOf(request), request.raw.socket);
       return reply
         .header('cache-control', 'no-store')
         .header('pragma', 'no-cache')

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, workspaceNotFound } from '../errors.ts';
 import { type Action, actionScope, can } from '../permissions/permissions.ts';
+import type { WorkspaceRecord } from '../storage/storage.ts';
 import { principalOf } from './request-auth.ts';
 
 /**
@@ -15,17 +16,23 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess | ((request: FastifyRequest) => RouteAccess);
   }
+  interface FastifyRequest {
+    /** The workspace the path names, as the gate found it (`workspaceOf`). */
+    workspace: WorkspaceRecord | null;
+  }
 }
 
 /**
  * The one authorization gate. Every authenticated route declares its access (a route without
  * one does not register); before the handler runs, the gate answers 404 to a caller who may not
- * see the workspace or when it does not exist, then 403 with the table's reason.
+ * see the workspace or when it does not exist, then 403 with the table's reason. The workspace
+ * it found is the handler's (`workspaceOf`).
  */
 export function registerAuthorizationGate(
   app: FastifyInstance,
-  deps: { workspaceExists: (workspaceId: string) => Promise<boolean> },
+  deps: { findWorkspace: (workspaceId: string) => Promise<WorkspaceRecord | null> },
 ): void {
+  app.decorateRequest('workspace', null);
   app.addHook('onRoute', (route) => {
     const auth = route.config?.auth ?? 'required';
     if (auth === 'required' && route.config?.access === undefined) {
@@ -48,10 +55,22 @@ export function registerAuthorizationGate(
     if (named === null) throw new TypeError(`${access} on a route that names no workspace`);
     const { workspaceId, inPath } = named;
     if (!can(principal, 'workspace.read', workspaceId).allowed) throw workspaceNotFound(workspaceId);
-    if (inPath && !(await deps.workspaceExists(workspaceId))) throw workspaceNotFound(workspaceId);
+    if (inPath) {
+      // A streaming token's workspace was read with the token (one statement): no second read.
+      const known = request.auth?.workspace;
+      const workspace = known?.workspaceId === workspaceId ? known : await deps.findWorkspace(workspaceId);
+      if (!workspace) throw workspaceNotFound(workspaceId);
+      request.workspace = workspace;
+    }
     const decision = can(principal, access, workspaceId);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
   });
+}
+
+/** The workspace a route's path names, which the gate found (so the handler need not read it again). */
+export function workspaceOf(request: FastifyRequest): WorkspaceRecord {
+  if (!request.workspace) throw new TypeError('workspaceOf() on a route whose path names no workspace');
+  return request.workspace;
 }
 
 function workspaceNamedBy(request: FastifyRequest): { workspaceId: string; inPath: boolean } | null {

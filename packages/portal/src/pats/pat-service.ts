@@ -11,13 +11,7 @@ import {
 } from '../errors.ts';
 import { canSeeWorkspace } from '../permissions/permissions.ts';
 import type { UserPrincipal } from '../permissions/principal.ts';
-import type {
-  PatRecord,
-  PatStorage,
-  UserStorage,
-  WorkspaceRoleStorage,
-  WorkspaceStorage,
-} from '../storage/storage.ts';
+import type { PatRecord, PatStorage, WorkspaceStorage } from '../storage/storage.ts';
 import { patExpiryProblem, patNameProblem, patPrefix } from './pat-rules.ts';
 
 interface JwtIssuer {
@@ -42,7 +36,7 @@ export interface PatService {
 }
 
 export function createPatService(deps: {
-  store: PatStorage & UserStorage & WorkspaceStorage & WorkspaceRoleStorage;
+  store: PatStorage & WorkspaceStorage;
   clock: Clock;
   audit: AuditLog;
   issuer: JwtIssuer;
@@ -127,27 +121,27 @@ export function createPatService(deps: {
         }
         throw error;
       }
-      // The database, not the JWT, is the truth: revocation and the owner's current roles apply at once.
-      const pat = claims.jti ? await store.findPat(claims.jti) : null;
-      if (!pat || pat.userId !== claims.sub)
+      // The database, not the JWT, is the truth: revocation and the owner's current roles apply
+      // at once. One read brings the PAT, its owner and the owner's roles.
+      const found = claims.jti ? await store.findPatAuthentication(claims.jti) : null;
+      if (!found || found.pat.userId !== claims.sub)
         throw new InvalidTokenError('Invalid personal access token: unknown token.');
+      const { pat, owner, workspaceRoles } = found;
       if (pat.revokedAt) throw new TokenRevokedError('This personal access token was revoked.');
-      if (pat.expiresAt.getTime() <= clock.now().getTime())
-        throw new InvalidTokenError('Invalid personal access token: it has expired.');
-      const user = await store.findUserById(pat.userId);
-      if (!user) throw new InvalidTokenError('Invalid personal access token: its user no longer exists.');
-      if (user.disabledAt)
-        throw new TokenRevokedError('This personal access token belongs to a disabled user.');
       const now = clock.now();
+      if (pat.expiresAt.getTime() <= now.getTime())
+        throw new InvalidTokenError('Invalid personal access token: it has expired.');
+      if (owner.disabledAt)
+        throw new TokenRevokedError('This personal access token belongs to a disabled user.');
       // Last-used is informational: at most one write a minute per token.
       if (!pat.lastUsedAt || now.getTime() - pat.lastUsedAt.getTime() > 60_000)
         await store.touchPat(pat.id, now);
       return {
         kind: 'user',
-        userId: user.id,
-        email: user.email,
-        organisationRole: user.organisationRole,
-        workspaceRoles: await store.workspaceRolesOf(user.id),
+        userId: owner.id,
+        email: owner.email,
+        organisationRole: owner.organisationRole,
+        workspaceRoles,
         via: 'pat',
         pat: { patId: pat.id, workspaces: pat.workspaces, readOnly: pat.readOnly },
       };

@@ -15,6 +15,7 @@ import type {
   WorkspacePurgeRecord,
   WorkspaceRecord,
 } from './records.ts';
+import type { PatAuthentication } from './storage.ts';
 
 /**
  * Row → record mapping shared by both engines (values.ts goes the other way): both store times
@@ -101,6 +102,32 @@ export const pat = (row: Row): PatRecord => ({
   readOnly: Number(row.read_only) === 1,
   lastUsedAt: maybeDate(row.last_used_at),
   revokedAt: maybeDate(row.revoked_at),
+});
+
+/**
+ * A PAT row with its owner as JSON `[email, organisation role, disabled at]` (null when the user
+ * is gone) and the owner's roles as JSON `[[workspace, role], ...]`.
+ */
+export const patAuthentication = (row: Row): PatAuthentication | null => {
+  if (row.owner === null) return null;
+  const [email, organisationRole, disabledAt] = JSON.parse(text(row.owner)) as [string, Role, Value];
+  return {
+    pat: pat(row),
+    owner: { id: text(row.user_id), email, organisationRole, disabledAt: maybeDate(disabledAt) },
+    workspaceRoles: new Map(JSON.parse(text(row.owner_workspace_roles)) as [string, Role][]),
+  };
+};
+
+/** A streaming token row with its workspace's columns (`workspace_name`, `workspace_created_at`). */
+export const tokenWithWorkspace = (
+  row: Row,
+): { token: StreamingTokenRecord; workspace: WorkspaceRecord } => ({
+  token: streamingToken(row),
+  workspace: {
+    workspaceId: text(row.workspace_id),
+    name: text(row.workspace_name),
+    createdAt: date(row.workspace_created_at),
+  },
 });
 
 export const signingKey = (row: Row): SigningKeyRecord => ({

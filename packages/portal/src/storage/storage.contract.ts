@@ -278,6 +278,125 @@ export function runStorageContract(engine: string, openStore: () => Promise<Stor
       assert.deepEqual((await store.findPat(pat.id))?.revokedAt, t0);
     });
 
+    it("reads a PAT with its owner and the owner's current workspace roles, in one call", async () => {
+      const owner = user('Editor');
+      const other = user();
+      await store.createUser(owner);
+      await store.createUser(other);
+      const a = await newWorkspace();
+      const b = await newWorkspace();
+      const pat = {
+        id: unique('pat'),
+        userId: owner.id,
+        name: 'ci',
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 86_400_000),
+        workspaces: null,
+        readOnly: false,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await store.createPat(pat);
+      assert.equal(await store.findPatAuthentication(unique('pat')), null, 'no such PAT');
+      const plain = await store.findPatAuthentication(pat.id);
+      assert.deepEqual(plain?.pat, pat);
+      assert.deepEqual(plain?.owner, {
+        id: owner.id,
+        email: owner.email,
+        organisationRole: 'Editor',
+        disabledAt: null,
+      });
+      assert.equal(plain?.workspaceRoles.size, 0);
+      // Roles of the owner only, as they are at the time of the read.
+      await store.setWorkspaceRole(a.workspaceId, owner.id, 'Manager');
+      await store.setWorkspaceRole(b.workspaceId, owner.id, 'Viewer');
+      await store.setWorkspaceRole(a.workspaceId, other.id, 'Admin');
+      assert.deepEqual(
+        (await store.findPatAuthentication(pat.id))?.workspaceRoles,
+        new Map([
+          [a.workspaceId, 'Manager'],
+          [b.workspaceId, 'Viewer'],
+        ]),
+      );
+      await store.removeWorkspaceRole(b.workspaceId, owner.id);
+      await store.touchPat(pat.id, new Date(5000));
+      const later = await store.findPatAuthentication(pat.id);
+      assert.deepEqual(later?.workspaceRoles, new Map([[a.workspaceId, 'Manager']]));
+      assert.equal(later?.pat.lastUsedAt?.getTime(), 5000);
+      assert.equal(await store.revokePat(owner.id, pat.id, t0), true);
+      assert.deepEqual((await store.findPatAuthentication(pat.id))?.pat.revokedAt, t0);
+      // Disabling revokes too (user-lifecycle contract); what matters here is that it shows.
+      assert.equal(await store.setUserDisabled(owner.id, new Date(7000)), 'done');
+      assert.equal((await store.findPatAuthentication(pat.id))?.owner.disabledAt?.getTime(), 7000);
+      assert.equal(await store.deleteUser(owner.id), 'done');
+      assert.equal(await store.findPatAuthentication(pat.id), null, 'gone with its owner');
+    });
+
+    it('reads a streaming token with its workspace, and follows rotations and deletions', async () => {
+      const { workspaceId, tokens } = await newWorkspace();
+      const other = await newWorkspace();
+      assert.equal(await store.findTokenWithWorkspace(`hash-${unique('none')}`), null);
+      const found = await store.findTokenWithWorkspace(tokens[0].tokenHash);
+      assert.deepEqual(found, {
+        token: tokens[0],
+        workspace: { workspaceId, name: workspaceId, createdAt: t0 },
+      });
+      assert.equal(
+        (await store.findTokenWithWorkspace(other.tokens[0].tokenHash))?.workspace.workspaceId,
+        other.workspaceId,
+      );
+      const at = new Date('2026-02-01T00:00:00Z');
+      await store.rotateTokens({
+        workspaceId,
+        rotation: planRotation({ token1: tokens[0], token2: tokens[1] }, token(workspaceId, 2), at),
+        audit: rotationAudit(workspaceId),
+      });
+      // Read before the rotation: an implementation that remembers reads must have dropped it.
+      const rotated = await store.findTokenWithWorkspace(tokens[0].tokenHash);
+      assert.equal(rotated?.token.slot, null);
+      assert.deepEqual(rotated?.token.deactivatedAt, at);
+      assert.equal((await store.findTokenWithWorkspace(tokens[1].tokenHash))?.token.slot, 1);
+      assert.equal(await store.deleteWorkspace(workspaceId), true);
+      assert.equal(await store.findTokenWithWorkspace(tokens[1].tokenHash), null);
+      assert.ok(
+        await store.findTokenWithWorkspace(other.tokens[0].tokenHash),
+        'the other workspace is untouched',
+      );
+    });
+
+    it('answers token lookups made at the same time, each with its own answer', async () => {
+      const a = await newWorkspace();
+      const b = await newWorkspace();
+      const unknown = `hash-${unique('none')}`;
+      const asked = [a.tokens[0], b.tokens[1], a.tokens[1], a.tokens[0], b.tokens[0]].map((t) => t.tokenHash);
+      const answers = await Promise.all(
+        [...asked, unknown].map((hash) => store.findTokenWithWorkspace(hash)),
+      );
+      assert.deepEqual(
+        answers.map((answer) => answer && [answer.token.id, answer.workspace.workspaceId]),
+        [
+          [a.tokens[0].id, a.workspaceId],
+          [b.tokens[1].id, b.workspaceId],
+          [a.tokens[1].id, a.workspaceId],
+          [a.tokens[0].id, a.workspaceId],
+          [b.tokens[0].id, b.workspaceId],
+          null,
+        ],
+      );
+      assert.notEqual(answers[0], answers[3], 'two callers never share one record');
+      // Asked after a rotation committed, a lookup sees it, however many are asked with it.
+      await store.rotateTokens({
+        workspaceId: a.workspaceId,
+        rotation: planRotation({ token1: a.tokens[0], token2: a.tokens[1] }, token(a.workspaceId, 2), t0),
+        audit: rotationAudit(a.workspaceId),
+      });
+      const after = await Promise.all(asked.map((hash) => store.findTokenWithWorkspace(hash)));
+      assert.deepEqual(
+        after.map((answer) => answer?.token.slot),
+        [null, 2, 1, null, 1],
+      );
+    });
+
     it('keeps signing keys by purpose, newest first', async () => {
       const kidA = unique('kid');
       const kidB = unique('kid');

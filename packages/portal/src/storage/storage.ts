@@ -61,10 +61,22 @@ export interface SessionStorage {
   deleteExpiredSessions(now: Date): Promise<number>;
 }
 
+/**
+ * What authenticating a personal access token needs, read in one statement (every PAT request
+ * does): the record, its owner, and the owner's workspace roles as they are now.
+ */
+export interface PatAuthentication {
+  pat: PatRecord;
+  owner: Pick<UserRecord, 'id' | 'email' | 'organisationRole' | 'disabledAt'>;
+  workspaceRoles: Map<string, Role>;
+}
+
 /** Personal access tokens: the records only (the tokens themselves are JWTs, never stored). */
 export interface PatStorage {
   createPat(pat: PatRecord): Promise<void>;
   findPat(id: string): Promise<PatRecord | null>;
+  /** The PAT with its owner and the owner's roles; null when there is no such PAT. */
+  findPatAuthentication(id: string): Promise<PatAuthentication | null>;
   listPats(userId: string): Promise<PatRecord[]>;
   revokePat(userId: string, id: string, at: Date): Promise<boolean>;
   touchPat(id: string, at: Date): Promise<void>;
@@ -112,6 +124,13 @@ export interface TokenStorage {
     workspaceId: string,
   ): Promise<{ token1: StreamingTokenRecord; token2: StreamingTokenRecord } | null>;
   findTokenByHash(tokenHash: string): Promise<StreamingTokenRecord | null>;
+  /**
+   * The token with this hash and its workspace, read together (every streaming-token request
+   * does, and the workspace is what its routes then check and show); null when there is none.
+   */
+  findTokenWithWorkspace(
+    tokenHash: string,
+  ): Promise<{ token: StreamingTokenRecord; workspace: WorkspaceRecord } | null>;
   listActiveTokens(): Promise<StreamingTokenRecord[]>;
   /**
    * Writes the rotation (tokens/rotation.ts computed it) as given, in one transaction, only if

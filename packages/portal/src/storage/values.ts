@@ -20,6 +20,13 @@ export type SqlValue = string | number | null;
 
 const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
 
+/** A column list qualified by a table alias, for joins: `p.id, p.user_id, …`. */
+export const qualified = (columns: string, alias: string): string =>
+  columns
+    .split(',')
+    .map((column) => `${alias}.${column.trim()}`)
+    .join(', ');
+
 export const userColumns = 'id, email, name, password_hash, organisation_role, created_at, disabled_at';
 export const userValues = (user: UserRecord): SqlValue[] => [
   user.id,

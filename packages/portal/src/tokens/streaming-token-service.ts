@@ -11,6 +11,7 @@ import type {
   TokenStorage,
   TokenUsageRecord,
   TokenUsageStorage,
+  WorkspaceRecord,
 } from '../storage/storage.ts';
 import { createPresentedTokenMemo } from './presented-token-memo.ts';
 import { pairTag, planRotation } from './rotation.ts';
@@ -37,6 +38,12 @@ export interface StreamingTokensView {
   canRotate: boolean;
 }
 
+/** Who presented an active streaming token, and its workspace as read with the token. */
+export interface StreamingAuthentication {
+  principal: StreamingPrincipal;
+  workspace: WorkspaceRecord;
+}
+
 export interface StreamingTokenService {
   /** A fresh pair for a new workspace (records to insert; the values are not returned). */
   newPair(workspaceId: string): [StreamingTokenRecord, StreamingTokenRecord];
@@ -45,7 +52,7 @@ export interface StreamingTokenService {
    * token came over: any object that lives as long as it) lets a keep-alive client's repeated
    * token skip the checksum and the hash; never the lookup.
    */
-  authenticate(presented: string, client: ClientInfo, connection?: object): Promise<StreamingPrincipal>;
+  authenticate(presented: string, client: ClientInfo, connection?: object): Promise<StreamingAuthentication>;
   /**
    * The pair and its usage; the values too (for roles that may see them, and audited) unless
    * `values: false`, which reads usage without revealing anything and so is not audited.
@@ -212,17 +219,23 @@ export function createStreamingTokenService(deps: {
       const hash = remembered ?? hashOfPresented(presented);
       // The row is looked up by the hash itself, so a found row matches: comparing the two
       // again (two more SHA-256s per request) would add cost on the hot path and no safety.
-      const token = await store.findTokenByHash(hash);
-      if (!token || token.slot === null) {
+      // Its workspace comes in the same read (one round trip on PostgreSQL, where nothing is cached).
+      const found = await store.findTokenWithWorkspace(hash);
+      if (!found || found.token.slot === null) {
         if (connection !== undefined) memo.forget(connection);
-        if (!token) throw new InvalidTokenError('Unknown streaming token.');
+        if (!found) throw new InvalidTokenError('Unknown streaming token.');
+        const { token } = found;
         throw new TokenRevokedError(
           `This streaming token was deactivated by a rotation${token.deactivatedAt ? ` at ${token.deactivatedAt.toISOString()}` : ''}; use the workspace's current Token 1 or Token 2.`,
         );
       }
+      const { token, workspace } = found;
       if (connection !== undefined && remembered === undefined) memo.remember(connection, presented, hash);
       usage.record(token.id, client);
-      return { kind: 'streaming', workspaceId: token.workspaceId, tokenId: token.id };
+      return {
+        principal: { kind: 'streaming', workspaceId: token.workspaceId, tokenId: token.id },
+        workspace,
+      };
     },
 
     view: (principal, workspaceId, address, options) =>

@@ -10,6 +10,7 @@ import {
 } from '@streamgate/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { brokerPrincipalOf } from '../broker/broker-principal.ts';
+import { workspaceOf } from '../http/authorization-gate.ts';
 import type { PortalApp } from '../http/portal-app.ts';
 import { bearerTokenOf, principalOf } from '../http/request-auth.ts';
 import type { WorkspaceService, WorkspaceView } from './workspace-service.ts';
@@ -69,7 +70,7 @@ export function registerWorkspaceRoutes(
     '/workspaces/:workspaceId',
     { schema: getWorkspaceSchema, config: { access: 'workspace.read' } },
     async (request, reply) => {
-      const workspace = await workspaces.get(principalOf(request), request.params.workspaceId);
+      const workspace = workspaces.view(principalOf(request), workspaceOf(request));
       return json(workspace, withLogin(request, reply));
     },
   );

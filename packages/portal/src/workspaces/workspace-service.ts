@@ -1,7 +1,7 @@
 import { workspaceIdProblem } from '@streamgate/contract';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import { BadRequestError, ConflictError, NotFoundError, workspaceNotFound } from '../errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
 import { canSeeWorkspace, userRoleIn } from '../permissions/permissions.ts';
 import type { Principal } from '../permissions/principal.ts';
 import { effectiveRole, type Role } from '../permissions/roles.ts';
@@ -33,7 +33,8 @@ export interface Member {
 
 export interface WorkspaceService {
   list(principal: Principal): Promise<WorkspaceView[]>;
-  get(principal: Principal, workspaceId: string): Promise<WorkspaceView>;
+  /** A workspace the caller may see (the authorization gate found it), with the caller's role. */
+  view(principal: Principal, workspace: WorkspaceRecord): WorkspaceView;
   create(
     principal: Principal,
     input: { workspaceId: string; name: string },
@@ -91,12 +92,6 @@ export function createWorkspaceService(deps: {
     role: principal.kind === 'user' ? userRoleIn(principal, workspace.workspaceId) : null,
   });
 
-  const find = async (workspaceId: string) => {
-    const workspace = await store.findWorkspace(workspaceId);
-    if (!workspace) throw workspaceNotFound(workspaceId);
-    return workspace;
-  };
-
   const stillPurging = (workspaceId: string, reserved: string) =>
     new ConflictError(
       `Workspace id '${workspaceId}' is reserved: the deleted workspace '${reserved}' still has Kafka data (topics, consumer groups or transactional ids) being removed. Try again later.`,
@@ -152,9 +147,7 @@ export function createWorkspaceService(deps: {
       const all = await store.listWorkspaces();
       return all.filter((w) => canSeeWorkspace(principal, w.workspaceId)).map((w) => viewOf(principal, w));
     },
-    async get(principal, workspaceId) {
-      return viewOf(principal, await find(workspaceId));
-    },
+    view: viewOf,
     async create(principal, input, address) {
       const workspace = await insert(input.workspaceId, input.name);
       await audit.record({

@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
 import type { RotationOutcome, StreamingTokenRecord, TokenStorage } from '../storage.ts';
-import { streamingTokenColumns, streamingTokenValues } from '../values.ts';
+import { qualified, streamingTokenColumns, streamingTokenValues } from '../values.ts';
 import { insertAudit } from './audit-storage.ts';
-import { execute, ms, parametersFor, type Queryable, query, queryOne } from './query.ts';
+import { createBatchedLookup } from './batched-lookup.ts';
+import { execute, ms, parametersFor, prepared, type Queryable, query, queryOne } from './query.ts';
 import { transaction } from './transaction.ts';
 
 export async function insertToken(db: Queryable, token: StreamingTokenRecord): Promise<void> {
@@ -14,8 +15,25 @@ export async function insertToken(db: Queryable, token: StreamingTokenRecord): P
   );
 }
 
+// No cache: every instance must refuse a rotated token on its very next request, so each
+// request reads the token (and its workspace, in the same statement) from the database; the
+// reads of requests that arrive together share one statement (batched-lookup.ts).
+// Prepared statements name their columns: a `*` would fail once a migration adds one.
+const tokensWithWorkspace = prepared(
+  'tokens_with_workspace',
+  `SELECT ${qualified(streamingTokenColumns, 't')}, w.name AS workspace_name, w.created_at AS workspace_created_at
+   FROM streaming_tokens t JOIN workspaces w ON w.workspace_id = t.workspace_id
+   WHERE t.token_hash = ANY($1::text[])`,
+);
+
 /** Each workspace's streaming token pair, and the tokens rotations deactivated. */
 export function tokenStorage(pool: Pool): TokenStorage {
+  const findWithWorkspace = createBatchedLookup(
+    pool,
+    tokensWithWorkspace,
+    'token_hash',
+    rows.tokenWithWorkspace,
+  );
   return {
     async activeTokenPair(workspaceId) {
       return rows.activePair(
@@ -28,6 +46,7 @@ export function tokenStorage(pool: Pool): TokenStorage {
       const row = await queryOne(pool, 'SELECT * FROM streaming_tokens WHERE token_hash = $1', [tokenHash]);
       return row ? rows.streamingToken(row) : null;
     },
+    findTokenWithWorkspace: findWithWorkspace,
     async listActiveTokens() {
       const active = await query(
         pool,

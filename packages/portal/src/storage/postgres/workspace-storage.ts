@@ -1,9 +1,15 @@
 import type { Pool } from 'pg';
 import * as rows from '../rows.ts';
 import type { WorkspacePurgeStorage, WorkspaceStorage } from '../storage.ts';
-import { execute, ms, query, queryOne } from './query.ts';
+import { execute, ms, prepared, query, queryOne } from './query.ts';
 import { insertToken } from './token-storage.ts';
 import { transaction } from './transaction.ts';
+
+// Every request to a route that names a workspace reads it (the authorization gate).
+const findById = prepared(
+  'workspace_by_id',
+  'SELECT workspace_id, name, created_at FROM workspaces WHERE workspace_id = $1',
+);
 
 /** Workspaces, and the purges of deleted ones' Kafka data. */
 export function workspaceStorage(pool: Pool): WorkspaceStorage & WorkspacePurgeStorage {
@@ -22,7 +28,7 @@ export function workspaceStorage(pool: Pool): WorkspaceStorage & WorkspacePurgeS
       });
     },
     async findWorkspace(workspaceId) {
-      const row = await queryOne(pool, 'SELECT * FROM workspaces WHERE workspace_id = $1', [workspaceId]);
+      const row = await queryOne(pool, findById, [workspaceId]);
       return row ? rows.workspace(row) : null;
     },
     async listWorkspaces() {

@@ -12,6 +12,11 @@ export interface SqliteAccess {
    * synchronous, so nothing else runs in between: a transaction can never interleave.
    */
   transaction<T>(work: () => T): T;
+  /**
+   * How many writes (run, transaction, exec) this connection has begun. One process owns the
+   * file, so a read remembered at one count is still the database's answer while it is unchanged.
+   */
+  writeCount(): number;
 }
 
 export interface SqliteConnection extends SqliteAccess {
@@ -62,11 +67,17 @@ export function openSqlite(path: string): SqliteConnection {
     return statement;
   };
 
+  // Counted before the write runs: whatever happens to it, what was read before is stale.
+  let writes = 0;
   return {
     get: (sql, ...params) => prepare(sql).get(...params) as Row | undefined,
     all: (sql, ...params) => prepare(sql).all(...params) as Row[],
-    run: (sql, ...params) => Number(prepare(sql).run(...params).changes),
+    run: (sql, ...params) => {
+      writes++;
+      return Number(prepare(sql).run(...params).changes);
+    },
     transaction(work) {
+      writes++;
       db.exec('BEGIN IMMEDIATE');
       try {
         const result = work();
@@ -77,7 +88,11 @@ export function openSqlite(path: string): SqliteConnection {
         throw error;
       }
     },
-    exec: (sql) => db.exec(sql),
+    writeCount: () => writes,
+    exec: (sql) => {
+      writes++;
+      db.exec(sql);
+    },
     close() {
       statements.clear();
       db.close();

@@ -1,4 +1,6 @@
 import type { StreamingTokenRecord, WorkspaceRecord } from '../records.ts';
+import * as rows from '../rows.ts';
+import type { SqliteAccess } from './connection.ts';
 
 /** Entries kept per map at most; a full map starts over (the hot set refills it at once). */
 const maxCached = 10_000;
@@ -46,4 +48,16 @@ export function createReadCache(): ReadCache {
       workspacesById.clear();
     },
   };
+}
+
+/** A workspace by id through the cache (the workspace and token storage both read it). */
+export function cachedWorkspace(
+  db: SqliteAccess,
+  cache: ReadCache,
+  workspaceId: string,
+): WorkspaceRecord | null {
+  return cache.workspace(workspaceId, () => {
+    const row = db.get('SELECT * FROM workspaces WHERE workspace_id = ?', workspaceId);
+    return row ? rows.workspace(row) : null;
+  });
 }

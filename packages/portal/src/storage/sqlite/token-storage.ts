@@ -3,7 +3,7 @@ import type { RotationOutcome, StreamingTokenRecord, TokenStorage } from '../sto
 import { streamingTokenColumns, streamingTokenValues } from '../values.ts';
 import { insertAudit } from './audit-storage.ts';
 import { ms, parametersFor, type SqliteAccess } from './connection.ts';
-import type { ReadCache } from './read-cache.ts';
+import { cachedWorkspace, type ReadCache } from './read-cache.ts';
 
 export function insertToken(db: SqliteAccess, token: StreamingTokenRecord): void {
   db.run(
@@ -17,15 +17,24 @@ const activeTokensOf = (db: SqliteAccess, workspaceId: string) =>
 
 /** Each workspace's streaming token pair; tokens found by hash are kept in the read cache. */
 export function tokenStorage(db: SqliteAccess, cache: ReadCache): TokenStorage {
+  const findByHash = (tokenHash: string) =>
+    cache.token(tokenHash, () => {
+      const row = db.get('SELECT * FROM streaming_tokens WHERE token_hash = ?', tokenHash);
+      return row ? rows.streamingToken(row) : null;
+    });
   return {
     async activeTokenPair(workspaceId) {
       return rows.activePair(activeTokensOf(db, workspaceId));
     },
     async findTokenByHash(tokenHash) {
-      return cache.token(tokenHash, () => {
-        const row = db.get('SELECT * FROM streaming_tokens WHERE token_hash = ?', tokenHash);
-        return row ? rows.streamingToken(row) : null;
-      });
+      return findByHash(tokenHash);
+    },
+    async findTokenWithWorkspace(tokenHash) {
+      // Two reads of the cache, with nothing in between: node:sqlite is synchronous, and every
+      // write drops what it changes in the same synchronous step.
+      const token = findByHash(tokenHash);
+      const workspace = token && cachedWorkspace(db, cache, token.workspaceId);
+      return token && workspace ? { token, workspace } : null;
     },
     async listActiveTokens() {
       return db

@@ -1,7 +1,7 @@
 import * as rows from '../rows.ts';
 import type { WorkspacePurgeStorage, WorkspaceStorage } from '../storage.ts';
 import { ms, type SqliteAccess } from './connection.ts';
-import type { ReadCache } from './read-cache.ts';
+import { cachedWorkspace, type ReadCache } from './read-cache.ts';
 import { insertToken } from './token-storage.ts';
 
 /** Workspaces, and the purges of deleted ones' Kafka data. */
@@ -24,10 +24,7 @@ export function workspaceStorage(
       });
     },
     async findWorkspace(workspaceId) {
-      return cache.workspace(workspaceId, () => {
-        const row = db.get('SELECT * FROM workspaces WHERE workspace_id = ?', workspaceId);
-        return row ? rows.workspace(row) : null;
-      });
+      return cachedWorkspace(db, cache, workspaceId);
     },
     async listWorkspaces() {
       return db.all('SELECT * FROM workspaces ORDER BY workspace_id').map(rows.workspace);
