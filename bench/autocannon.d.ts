@@ -22,7 +22,8 @@ declare module 'autocannon' {
     '2xx': number;
   }
   export interface Options {
-    url: string;
+    /** Several: the connections are spread over them in turn. */
+    url: string | string[];
     connections?: number;
     /** Seconds. */
     duration?: number;
