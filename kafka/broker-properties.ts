@@ -1,4 +1,5 @@
-// server.properties for the single-node (broker + controller) KRaft broker that Streamgate runs.
+// server.properties for a KRaft node (broker + controller in one JVM) that Streamgate runs: a
+// cluster of one, or one node of a loopback cluster (kafka-cluster.ts).
 // Pure: kafka-server.ts decides ports and paths, this file only knows what Kafka needs.
 
 import { clientListenerTlsEntries } from './tls-listener.ts';
@@ -37,6 +38,19 @@ export interface BrokerSettings {
   plain?: PlainSettings | null;
   /** SASL_SSL on the client listener with this PEM keystore (tls-listener.ts); absent: SASL_PLAINTEXT. */
   clientTls?: { keystorePath: string } | null;
+  /** One node of a cluster of combined nodes (absent: a cluster of one, node 1, replication 1). */
+  cluster?: ClusterMembership | null;
+}
+
+/** This node's place in a cluster whose nodes are all brokers and controller voters. */
+export interface ClusterMembership {
+  nodeId: number;
+  /** Every voter, this node included: its node id and controller port on 127.0.0.1. */
+  voters: readonly { nodeId: number; controllerPort: number }[];
+  /** default.replication.factor, and that of the internal topics. */
+  replicationFactor: number;
+  /** min.insync.replicas, and that of the internal topics' writes. */
+  minInsyncReplicas: number;
 }
 
 export interface PlainSettings {
@@ -87,8 +101,7 @@ export function renderServerProperties(s: BrokerSettings): string {
   const plain = `listener.name.${client.toLowerCase()}.plain.`;
   const entries: [string, string | number][] = [
     ['process.roles', 'broker,controller'],
-    ['node.id', 1],
-    ['controller.quorum.bootstrap.servers', `127.0.0.1:${s.controllerPort}`],
+    ...quorumEntries(s),
     // The controller and inter-broker listeners authenticate too (SASL/PLAIN with the broker's own
     // secret): a PLAINTEXT listener would make every local process User:ANONYMOUS, which KRaft
     // needs as a super user (registration needs CLUSTER_ACTION). Loopback only all the same.
@@ -139,13 +152,7 @@ export function renderServerProperties(s: BrokerSettings): string {
     // Topics exist only when the portal creates them.
     ['auto.create.topics.enable', 'false'],
     ['num.partitions', 1],
-    ['default.replication.factor', 1],
-    ['min.insync.replicas', 1],
-    ['offsets.topic.replication.factor', 1],
-    ['transaction.state.log.replication.factor', 1],
-    ['transaction.state.log.min.isr', 1],
-    ['share.coordinator.state.topic.replication.factor', 1],
-    ['share.coordinator.state.topic.min.isr', 1],
+    ...replicationEntries(s.cluster?.replicationFactor ?? 1, s.cluster?.minInsyncReplicas ?? 1),
     // One broker gains nothing from 50 coordinator partitions; fewer make the first consumer
     // group and the first transaction start faster.
     ['offsets.topic.num.partitions', 5],
@@ -154,6 +161,58 @@ export function renderServerProperties(s: BrokerSettings): string {
   ];
   const lines = entries.map(([key, value]) => `${key}=${value}`);
   return `# Written by Streamgate (kafka/kafka-server.ts) on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Alone, the node is the sole voter of a dynamic quorum (formatted with --standalone). In a
+ * cluster the voters are static (`controller.quorum.voters`, formatted without a voter flag):
+ * every node knows every controller from its configuration, so a node killed and restarted, or
+ * the whole cluster started at once, needs no membership change. Never both keys (Kafka refuses).
+ */
+function quorumEntries(s: BrokerSettings): [string, string | number][] {
+  if (!s.cluster) {
+    return [
+      ['node.id', 1],
+      ['controller.quorum.bootstrap.servers', `127.0.0.1:${s.controllerPort}`],
+    ];
+  }
+  const { nodeId, voters } = s.cluster;
+  const self = voters.find((voter) => voter.nodeId === nodeId);
+  if (!self || self.controllerPort !== s.controllerPort) {
+    throw new TypeError(`Node ${nodeId} must be one of the voters, on its own controller port.`);
+  }
+  if (new Set(voters.map((voter) => voter.nodeId)).size !== voters.length) {
+    throw new TypeError('Voter node ids must differ.');
+  }
+  return [
+    ['node.id', nodeId],
+    [
+      'controller.quorum.voters',
+      voters.map((voter) => `${voter.nodeId}@127.0.0.1:${voter.controllerPort}`).join(','),
+    ],
+  ];
+}
+
+/**
+ * New topics and the internal ones (consumer offsets, transactions, share groups) get the same
+ * replication. With three nodes, 3 and 2: a write acknowledged with acks=all is on at least two
+ * nodes, and one node may be down without stopping writes.
+ */
+function replicationEntries(factor: number, minInsync: number): [string, number][] {
+  if (!Number.isInteger(factor) || !Number.isInteger(minInsync) || minInsync < 1 || minInsync > factor) {
+    throw new TypeError(
+      'The replication factor and min.insync.replicas must be integers, 1 <= min <= factor.',
+    );
+  }
+  return [
+    ['default.replication.factor', factor],
+    ['min.insync.replicas', minInsync],
+    ['offsets.topic.replication.factor', factor],
+    ['transaction.state.log.replication.factor', factor],
+    ['transaction.state.log.min.isr', minInsync],
+    ['share.coordinator.state.topic.replication.factor', factor],
+    ['share.coordinator.state.topic.min.isr', minInsync],
+  ];
 }
 
 /**

@@ -1,4 +1,5 @@
-// Starts a single-node Apache Kafka (KRaft, broker + controller in one JVM) from the Maven jars:
+// Starts an Apache Kafka node (KRaft, broker + controller in one JVM) from the Maven jars, alone or
+// as one node of a loopback cluster (kafka-cluster.ts):
 // SASL_PLAINTEXT client listener with OAUTHBEARER (streaming-token JWTs, checked against the
 // portal's JWKS), SCRAM-SHA-512 (the portal's admin) and optionally PLAIN (streaming tokens
 // checked by the portal, for legacy clients), StandardAuthorizer, no implicit access.
@@ -7,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderServerProperties } from './broker-properties.ts';
+import { type ClusterMembership, renderServerProperties } from './broker-properties.ts';
 import { waitForBroker, waitForJwks } from './broker-readiness.ts';
 import {
+  type BrokerPorts,
   type BrokerState,
   choosePort,
   loadBrokerState,
@@ -61,11 +63,22 @@ export interface StartKafkaOptions {
     /** connections.max.reauth.ms of PLAIN sessions (default 10000). */
     reauthMs?: number;
   } | null;
+  /** One node of a cluster (kafka-cluster.ts starts them); absent: a cluster of one. */
+  cluster?: ClusterNode;
   /**
    * SASL_SSL on the client listener with this certificate, and the broker's HTTPS calls to the
    * portal (JWKS, PLAIN checks) trusting this CA (tls-listener.ts). Absent: SASL_PLAINTEXT.
    */
   tls?: BrokerTlsFiles | null;
+}
+
+/** What a cluster decides for each node, so that every node agrees with the others. */
+export interface ClusterNode extends ClusterMembership {
+  clusterId: string;
+  /** This node's ports, fixed by the cluster: the others know its controller port. */
+  ports: BrokerPorts;
+  /** The broker principal's password, the same on every node: they log in to each other. */
+  internalPassword: string;
 }
 
 export interface KafkaServer {
@@ -95,7 +108,9 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
   await mkdir(join(dataDir, 'logs'), { recursive: true });
   const [libs, state] = await Promise.all([
     ensureKafkaJars(),
-    prepareState(dataDir, host, opts.clientPort ?? 0),
+    opts.cluster
+      ? keepClusterState(dataDir, opts.cluster)
+      : prepareState(dataDir, host, opts.clientPort ?? 0),
   ]);
 
   // PLAIN needs its callback handler on the classpath, compiled against these very jars.
@@ -119,7 +134,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       audience: opts.audience,
       adminUser: opts.adminUser,
       internalUser: internalPrincipal,
-      internalPassword: randomBytes(24).toString('base64url'),
+      internalPassword: opts.cluster?.internalPassword ?? randomBytes(24).toString('base64url'),
       reauthMs: opts.reauthMs ?? 60_000,
       plain: opts.plain
         ? {
@@ -128,6 +143,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
             reauthMs: opts.plain.reauthMs ?? 10_000,
           }
         : null,
+      cluster: opts.cluster ?? null,
       clientTls: tls,
     }),
     { mode: 0o600 },
@@ -162,7 +178,9 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       'kafka.Kafka',
       propertiesPath,
     ],
-    onLine: opts.echoLogs ? (line) => process.stderr.write(`[kafka] ${line}\n`) : undefined,
+    onLine: opts.echoLogs
+      ? (line) => process.stderr.write(`[kafka${opts.cluster ? `-${opts.cluster.nodeId}` : ''}] ${line}\n`)
+      : undefined,
   });
 
   const bootstrap = `${opts.advertisedHost ?? host}:${state.ports.client}`;
@@ -227,6 +245,13 @@ async function prepareState(
   return state;
 }
 
+/** A cluster node's id and ports are the cluster's choice; its data dir only remembers them. */
+async function keepClusterState(dataDir: string, node: ClusterNode): Promise<BrokerState> {
+  const state: BrokerState = { clusterId: node.clusterId, ports: node.ports };
+  await saveBrokerState(dataDir, state);
+  return state;
+}
+
 interface FormatInput {
   dataDir: string;
   classpath: string[];
@@ -236,7 +261,10 @@ interface FormatInput {
   opts: StartKafkaOptions;
 }
 
-/** First start only: lays out the KRaft metadata log, with this node as the sole voter and the admin's SCRAM credential. */
+/**
+ * First start only: lays out the KRaft metadata log with the admin's SCRAM credential; alone, this
+ * node is the sole voter, in a cluster the voters come from `controller.quorum.voters`.
+ */
 async function formatStorage({
   dataDir,
   classpath,
@@ -258,7 +286,7 @@ async function formatStorage({
       state.clusterId,
       '--config',
       propertiesPath,
-      '--standalone',
+      ...(opts.cluster ? [] : ['--standalone']),
       '--add-scram',
       scramFormatArgument(opts.adminUser, opts.adminPassword),
     ],

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { choosePort } from '../kafka/broker-state.ts';
 import { runKafkaForeground } from '../kafka/cli.ts';
+import { clusterSizes, startKafkaCluster } from '../kafka/kafka-cluster.ts';
 import { startKafka } from '../kafka/kafka-server.ts';
 import { serve } from '../packages/portal/src/server.ts';
 import { applyLocalTlsToPortal, localTls, takeFlag } from './local-tls.ts';
@@ -38,6 +39,23 @@ function dataDirFrom(args: string[]): string {
   );
 }
 
+/**
+ * `--brokers N` (1, the default, or a cluster size of kafka-cluster.ts), taken out of the
+ * arguments the portal parses. A cluster keeps its data beside the single broker's, never in it.
+ */
+function brokersFrom(args: string[]): { brokers: number; kafkaDirName: string; rest: string[] } {
+  const index = args.findIndex((arg) => arg === '--brokers' || arg.startsWith('--brokers='));
+  if (index < 0) return { brokers: 1, kafkaDirName: 'kafka', rest: args };
+  const inline = args[index]!.startsWith('--brokers=');
+  const raw = inline ? args[index]!.slice('--brokers='.length) : args[index + 1];
+  const brokers = Number(raw);
+  if (brokers !== 1 && !clusterSizes.includes(brokers)) {
+    throw new Error(`--brokers takes 1 or ${clusterSizes.join(', ')}, got '${raw ?? ''}'.`);
+  }
+  const rest = args.filter((_, i) => i !== index && (inline || i !== index + 1));
+  return { brokers, kafkaDirName: brokers === 1 ? 'kafka' : `kafka-${brokers}-brokers`, rest };
+}
+
 function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -64,7 +82,8 @@ export async function runServe(allArgs: string[]): Promise<void> {
 }
 
 export async function runUp(allArgs: string[]): Promise<void> {
-  const { present: withTls, rest: args } = takeFlag(allArgs, '--tls');
+  const { present: withTls, rest: withoutTls } = takeFlag(allArgs, '--tls');
+  const { brokers, kafkaDirName, rest: args } = brokersFrom(withoutTls);
   const dataDir = dataDirFrom(args);
   process.env.STREAMGATE_DATA_DIR = dataDir;
   // A terminal, not a log shipper: warnings and errors only, unless asked otherwise.
@@ -75,13 +94,22 @@ export async function runUp(allArgs: string[]): Promise<void> {
 
   // An existing cluster (STREAMGATE_KAFKA_BOOTSTRAP) replaces the local broker.
   const external = Boolean(process.env.STREAMGATE_KAFKA_BOOTSTRAP);
-  const kafkaDir = join(dataDir, 'kafka');
+  const kafkaDir = join(dataDir, kafkaDirName);
   const admin = external ? null : kafkaAdminCredentials(kafkaDir);
   let kafkaPort = 0;
+  const kafkaPorts: number[] = [];
   if (admin) {
     const wanted = Number(process.env.STREAMGATE_KAFKA_PORT || 9092);
-    kafkaPort = await choosePort('127.0.0.1', wanted, Boolean(process.env.STREAMGATE_KAFKA_PORT));
-    process.env.STREAMGATE_KAFKA_BOOTSTRAP = `127.0.0.1:${kafkaPort}`;
+    // A cluster's client ports follow the first one (9092, 9093, 9094), each where free.
+    for (let index = 0; index < brokers; index++) {
+      kafkaPorts.push(
+        await choosePort('127.0.0.1', wanted + index, Boolean(process.env.STREAMGATE_KAFKA_PORT)),
+      );
+    }
+    kafkaPort = kafkaPorts[0]!;
+    process.env.STREAMGATE_KAFKA_BOOTSTRAP = kafkaPorts.map((port) => `127.0.0.1:${port}`).join(',');
+    // New topics replicated to three nodes (the brokers' min.insync.replicas is 2).
+    if (brokers > 1) process.env.STREAMGATE_KAFKA_REPLICATION_FACTOR ??= '3';
     process.env.STREAMGATE_KAFKA_ADMIN_USER = admin.user;
     process.env.STREAMGATE_KAFKA_ADMIN_PASSWORD = admin.password;
   }
@@ -96,7 +124,7 @@ export async function runUp(allArgs: string[]): Promise<void> {
     process.stdout.write(
       'streamgate: starting Kafka (the first run downloads its jars from Maven Central) ...\n',
     );
-    const kafka = await startKafka({
+    const kafkaOptions = {
       dataDir: kafkaDir,
       clientPort: kafkaPort,
       jwksUrl: `${portal.url}/.well-known/jwks.json`,
@@ -106,7 +134,11 @@ export async function runUp(allArgs: string[]): Promise<void> {
       adminPassword: admin.password,
       plain: portal.portal.config.kafka.plain ? { tokenEndpointUrl: `${portal.url}/oauth/token` } : null,
       tls: tls ? { certPath: tls.certPath, keyPath: tls.keyPath, caCertPath: tls.caCertPath } : null,
-    });
+    };
+    const kafka =
+      brokers > 1
+        ? await startKafkaCluster({ ...kafkaOptions, brokers, clientPorts: kafkaPorts })
+        : await startKafka(kafkaOptions);
     stopKafka = () => kafka.stop();
     portal.portal.kafka.start();
   }
@@ -115,7 +147,7 @@ export async function runUp(allArgs: string[]): Promise<void> {
       '',
       `  Portal:     ${portal.url}/ui/`,
       `  API docs:   ${portal.url}/docs`,
-      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (${tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
+      `  Kafka:      ${process.env.STREAMGATE_KAFKA_BOOTSTRAP}${external ? ' (existing cluster)' : ` (${brokers > 1 ? `${brokers} brokers, ` : ''}${tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, OAUTHBEARER${portal.portal.config.kafka.plain ? ' and PLAIN' : ''})`}`,
       ...(tls
         ? [
             `  TLS CA:     ${tls.caCertPath} (clients trust it: NODE_EXTRA_CA_CERTS for Node, SSL_CERT_FILE for Python; see README)`,
@@ -136,7 +168,8 @@ export async function runUp(allArgs: string[]): Promise<void> {
 }
 
 export async function runKafka(allArgs: string[]): Promise<void> {
-  const { present: withTls, rest: args } = takeFlag(allArgs, '--tls');
+  const { present: withTls, rest: withoutTls } = takeFlag(allArgs, '--tls');
+  const { brokers, kafkaDirName, rest: args } = brokersFrom(withoutTls);
   const dataDir = dataDirFrom(args);
   const portalUrl = (
     process.env.STREAMGATE_PUBLIC_URL ||
@@ -144,21 +177,31 @@ export async function runKafka(allArgs: string[]): Promise<void> {
   ).replace(/\/+$/, '');
   // The same CA and certificate as `./streamgate serve --tls` on this data dir.
   const tls = withTls ? await localTls(dataDir, process.env) : null;
-  const kafkaDir = join(dataDir, 'kafka');
+  const kafkaDir = join(dataDir, kafkaDirName);
   const admin = kafkaAdminCredentials(kafkaDir);
+  const clientPort = Number(process.env.STREAMGATE_KAFKA_PORT || 9092);
+  const cluster =
+    brokers > 1
+      ? ` STREAMGATE_KAFKA_BOOTSTRAP=${Array.from({ length: brokers }, (_, i) => `127.0.0.1:${clientPort + i}`).join(',')} STREAMGATE_KAFKA_REPLICATION_FACTOR=3`
+      : '';
   process.stdout.write(
-    `streamgate: the portal must run at ${portalUrl} with STREAMGATE_KAFKA_ADMIN_USER=${admin.user} and the password in ${join(kafkaDir, 'kafka-admin.json')}${tls ? ` (and with --tls, for HTTPS and SASL_SSL from the CA ${tls.caCertPath})` : ''}\n`,
+    `streamgate: the portal must run at ${portalUrl} with${cluster} STREAMGATE_KAFKA_ADMIN_USER=${admin.user} and the password in ${join(kafkaDir, 'kafka-admin.json')}${tls ? ` (and with --tls, for HTTPS and SASL_SSL from the CA ${tls.caCertPath})` : ''}\n`,
   );
-  await runKafkaForeground({
-    dataDir: kafkaDir,
-    clientPort: Number(process.env.STREAMGATE_KAFKA_PORT || 9092),
-    jwksUrl: `${portalUrl}/.well-known/jwks.json`,
-    issuer: portalUrl,
-    audience: process.env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
-    adminUser: admin.user,
-    adminPassword: admin.password,
-    plain:
-      process.env.STREAMGATE_KAFKA_PLAIN === 'off' ? null : { tokenEndpointUrl: `${portalUrl}/oauth/token` },
-    tls: tls ? { certPath: tls.certPath, keyPath: tls.keyPath, caCertPath: tls.caCertPath } : null,
-  });
+  await runKafkaForeground(
+    {
+      dataDir: kafkaDir,
+      clientPort,
+      jwksUrl: `${portalUrl}/.well-known/jwks.json`,
+      issuer: portalUrl,
+      audience: process.env.STREAMGATE_BROKER_AUDIENCE || 'kafka',
+      adminUser: admin.user,
+      adminPassword: admin.password,
+      plain:
+        process.env.STREAMGATE_KAFKA_PLAIN === 'off'
+          ? null
+          : { tokenEndpointUrl: `${portalUrl}/oauth/token` },
+      tls: tls ? { certPath: tls.certPath, keyPath: tls.keyPath, caCertPath: tls.caCertPath } : null,
+    },
+    brokers,
+  );
 }
