@@ -14,7 +14,7 @@ import type { UserService } from './user-service.ts';
 export function registerUserRoutes(app: PortalApp, deps: { users: UserService }): void {
   const { users } = deps;
 
-  app.get('/users', { schema: listUsersSchema, config: { access: 'users.read' } }, async (request) =>
+  app.get('/users', { schema: listUsersSchema, config: { access: 'users.read' } }, async () =>
     (await users.list()).map(userJson),
   );
 
