@@ -50,7 +50,16 @@ interface Reader {
   errors: Error[];
 }
 
-describe('a three-broker cluster under load', { timeout: 480_000 }, () => {
+// Not yet in the default test command: a @streamgate/client consumer can stall silently after a
+// broker is killed (the TODO subtest below), and a client left running after the cluster stopped
+// once crashed the file with an unhandled network error. STREAMGATE_THREE_BROKERS=1 runs it:
+//   STREAMGATE_THREE_BROKERS=1 ./streamgate test three-brokers
+const enabled = process.env.STREAMGATE_THREE_BROKERS === '1';
+
+describe('a three-broker cluster under load', {
+  timeout: 480_000,
+  skip: enabled ? false : 'set STREAMGATE_THREE_BROKERS=1 to run it (2-4 min; see above)',
+}, () => {
   const adminUser = 'streamgate-admin';
   const adminPassword = randomBytes(18).toString('base64url');
   const portalDir = mkdtempSync(join(tmpdir(), 'streamgate-portal-3b-'));
