@@ -111,6 +111,7 @@ export async function createPortal(
     clock,
     issuer: config.publicUrl,
     audience: config.brokerAudience,
+    reuseWithinSecond: true,
   });
   const brokerTokens = createBrokerTokenService({
     streamingTokens,

@@ -92,3 +92,51 @@ describe('JWT checker: what a remembered verification still checks', () => {
     assert.equal((await checker.check(jwt)).sub, 'u1');
   });
 });
+
+describe('JWT issuer: one signature per claims, key and second when asked to reuse', () => {
+  const setup = (reuseWithinSecond: boolean) => {
+    const clock = fixedClock(start);
+    const keys = testRing();
+    const options = { ring: keys.ring, clock, issuer: 'streamgate', audience: 'kafka' };
+    return {
+      clock,
+      keys,
+      issuer: createJwtIssuer({ ...options, reuseWithinSecond }),
+      checker: createJwtChecker(options),
+    };
+  };
+  const claims = { sub: 'sgt-1', workspace_id: 'dev' };
+
+  it('hands out the same valid JWT for the same claims within one second', async () => {
+    const { clock, issuer, checker } = setup(true);
+    const first = await issuer.sign(claims, 60);
+    clock.advance(999);
+    const again = await issuer.sign(claims, 60);
+    assert.equal(again.jwt, first.jwt);
+    assert.deepEqual(again.expiresAt, first.expiresAt);
+    assert.equal((await checker.check(again.jwt)).sub, 'sgt-1');
+  });
+
+  it('signs anew for other claims, a later second, another key or another lifetime', async () => {
+    const { clock, keys, issuer } = setup(true);
+    const first = (await issuer.sign(claims, 60)).jwt;
+    assert.notEqual((await issuer.sign({ ...claims, sub: 'sgt-2' }, 60)).jwt, first);
+    assert.notEqual((await issuer.sign(claims, 61)).jwt, first);
+    keys.add('k2');
+    const byNewKey = (await issuer.sign(claims, 60)).jwt;
+    assert.notEqual(byNewKey, first);
+    assert.equal(JSON.parse(Buffer.from(byNewKey.split('.')[0]!, 'base64url').toString()).kid, 'k2');
+    clock.advance(1000);
+    const nextSecond = (await issuer.sign(claims, 60)).jwt;
+    assert.notEqual(nextSecond, byNewKey);
+    assert.equal(
+      JSON.parse(Buffer.from(nextSecond.split('.')[1]!, 'base64url').toString()).iat,
+      start.getTime() / 1000 + 1,
+    );
+  });
+
+  it('signs every time without the option (ECDSA signatures are randomized)', async () => {
+    const { issuer } = setup(false);
+    assert.notEqual((await issuer.sign(claims, 60)).jwt, (await issuer.sign(claims, 60)).jwt);
+  });
+});
