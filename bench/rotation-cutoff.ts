@@ -1,0 +1,276 @@
+import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { LoadProducer, mintBrokerJwt, PortalJwt } from '../packages/portal/test-support/broker-load.ts';
+import {
+  login,
+  pairOf,
+  readPair,
+  rotate,
+  send,
+  type TokenPairSeen,
+} from '../packages/portal/test-support/portal-client.ts';
+import { type Stack, startStack } from '../packages/portal/test-support/stack.ts';
+import { replaceSection } from './results-file.ts';
+
+/**
+ * The broker cut-off after a rotation, under load, on a real portal process and a real Kafka
+ * broker (test-support's stack: SQLite, one KRaft broker validating the portal's JWTs).
+ *
+ * Two idempotent acks=all producers run all the time, each with broker JWTs minted at the portal's
+ * token endpoint from a streaming token (test-support's LoadProducer/PortalJwt): one on Token 1, one
+ * on Token 2. An Admin rotates through the API; the old Token 1's producer must then be refused,
+ * the Token 2 one (now Token 1) must carry on, and a fresh producer starts on the new Token 2.
+ * Each rotation gives one sample of:
+ *  - the rotation request: from its start to its HTTP answer;
+ *  - the old Token 1's last acknowledged write, and its first refusal, from the answer and from
+ *    the request's start.
+ * The whole is repeated on `--runs` fresh stacks, `--rotations` rotations each.
+ *
+ *   node bench/rotation-cutoff.ts [--runs 3] [--rotations 20] [--steady-ms 1500]
+ *                                 [--interval-ms 10] [--producers 1] [--no-write]
+ *
+ * --producers N runs N producers on each token (each its own connections and JWT); the old
+ * Token 1's figures are then those of the last of its producers to be acknowledged or refused.
+ */
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    rotations: { type: 'string', default: '20' },
+    'steady-ms': { type: 'string', default: '1500' },
+    'interval-ms': { type: 'string', default: '10' },
+    producers: { type: 'string', default: '1' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(args.runs);
+const rotations = Number(args.rotations);
+const steadyMs = Number(args['steady-ms']);
+const intervalMs = Number(args['interval-ms']);
+const perToken = Number(args.producers);
+const targetMs = 1000;
+const ws = 'dev';
+const topicName = 'cutoff';
+const kafkaTopic = `${ws}-${topicName}`;
+const partitions = 3;
+
+interface Sample {
+  run: number;
+  /** Rotation request start → its HTTP answer. */
+  requestMs: number;
+  /** Old Token 1's last acknowledged write, from the answer (negative: before it) and from the start. */
+  lastAckFromAnswer: number;
+  lastAckFromStart: number;
+  /** Old Token 1's first refused send, from the answer and from the start. */
+  refusalFromAnswer: number;
+  refusalFromStart: number;
+  /** Acknowledged sends of the old Token 1 after the answer (it said the cut-off was done). */
+  acksAfterAnswer: number;
+  brokerCutoff: string;
+  refusedWith: string;
+  /** The token endpoint's answer to the old Token 1 after the rotation (401 expected). */
+  oldTokenMint: number;
+  /** Failed sends of the producer that kept working (Token 2, now Token 1) over the rotation. */
+  keptFailed: number;
+  /** Their longest time without an acknowledgement in the steady load before the request, and from the request to 1 s after the answer. */
+  keptStallBeforeMs: number;
+  keptStallMs: number;
+  /** The fresh producer on the new Token 2: start → first acknowledgement, and its failed sends. */
+  freshFirstAckMs: number;
+  freshFailed: number;
+  load1: number;
+}
+
+/** Nearest rank: with n samples, p99 is the ceil(0.99 n)-th, the largest for n ≤ 100. */
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.ceil((p / 100) * sorted.length)) - 1]!;
+};
+const ms = (value: number) => Math.round(value).toLocaleString('en-US');
+
+async function until<T>(what: string, check: () => T | null | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+function producer(stack: Stack, label: string, token: string): LoadProducer {
+  const p = new LoadProducer({
+    label,
+    bootstrap: [stack.kafkaBootstrap!],
+    topic: kafkaTopic,
+    partitions,
+    jwt: new PortalJwt(stack.portalUrl, ws, token),
+    intervalMs,
+  });
+  p.start();
+  return p;
+}
+
+const firstAck = (p: LoadProducer) =>
+  until(`${p.label}'s first acknowledgement`, () => p.ackTimes[0] ?? (p.refusedAt ? -1 : null)).then((at) => {
+    if (at < 0) throw new Error(`${p.label} was refused: ${[...p.errorIds.keys()].join(', ')}`);
+    return at;
+  });
+
+/** The producers on one token, started together. */
+const group = (stack: Stack, label: string, token: string) =>
+  Array.from({ length: perToken }, (_, i) => producer(stack, perToken > 1 ? `${label}.${i}` : label, token));
+
+/** The Kafka error names a producer was refused with, without the client's wrapper codes. */
+const kafkaErrors = (p: LoadProducer) => [...p.errorIds.keys()].filter((id) => !id.startsWith('PLT_KFK_'));
+
+async function oneRun(run: number): Promise<Sample[]> {
+  const stack = await startStack({
+    env: { STREAMGATE_LOG_LEVEL: 'warn', STREAMGATE_TOKEN_REQUESTS_PER_MINUTE: '10000000' },
+  });
+  const producers: LoadProducer[] = [];
+  try {
+    const session = await login(stack.portalUrl, stack.adminEmail, stack.adminPassword);
+    const created = await send(stack.portalUrl, 'POST', `/${ws}/topics`, {
+      headers: { ...session, 'x-version': '2.0' },
+      json: { name: topicName, configuration: { partitions } },
+    });
+    if (created.status >= 300) throw new Error(`topic: ${created.status} ${JSON.stringify(created.body)}`);
+    let pair: TokenPairSeen = await readPair(stack.portalUrl, session, ws);
+    let old = group(stack, 't1-0', pair.token1.value);
+    let kept = group(stack, 't2-0', pair.token2.value);
+    producers.push(...old, ...kept);
+    await Promise.all([...old, ...kept].map(firstAck));
+    const samples: Sample[] = [];
+    for (let rotation = 1; rotation <= rotations; rotation++) {
+      await sleep(steadyMs);
+      const keptFailedBefore = kept.map((p) => p.failedSends);
+      const load1 = loadavg()[0]!;
+      const start = Date.now();
+      const reply = await rotate(stack.portalUrl, session, ws, pair.etag);
+      const answered = Date.now();
+      if (reply.status !== 200) throw new Error(`rotate: ${reply.status} ${JSON.stringify(reply.body)}`);
+      const next = pairOf(reply);
+      if (next.token1.id !== pair.token2.id) throw new Error('Token 2 did not become Token 1');
+      const refused = await Promise.all(old.map((p) => until(`${p.label} to be refused`, () => p.refusedAt)));
+      const refusedAt = Math.max(...refused);
+      const lastAck = Math.max(...old.map((p) => p.ackTimes.at(-1)!));
+      const oldTokenMint = (await mintBrokerJwt(stack.portalUrl, ws, pair.token1.value)).status;
+      const freshStart = Date.now();
+      const fresh = group(stack, `t2-${rotation}`, next.token2.value);
+      producers.push(...fresh);
+      const freshFirst = Math.max(...(await Promise.all(fresh.map(firstAck))));
+      // The kept producers' window: they must have gone on through the rotation and a second after.
+      await sleep(Math.max(0, answered + 1000 - Date.now()));
+      const sample: Sample = {
+        run,
+        requestMs: answered - start,
+        lastAckFromAnswer: lastAck - answered,
+        lastAckFromStart: lastAck - start,
+        refusalFromAnswer: refusedAt - answered,
+        refusalFromStart: refusedAt - start,
+        acksAfterAnswer: old.reduce((n, p) => n + p.acksBetween(answered), 0),
+        brokerCutoff: String(reply.body.brokerCutoff),
+        refusedWith: [...new Set(old.flatMap(kafkaErrors))].join('+'),
+        oldTokenMint,
+        keptFailed: kept.reduce((n, p, i) => n + p.failedSends - keptFailedBefore[i]!, 0),
+        keptStallBeforeMs: Math.max(...kept.map((p) => p.longestStall(start - steadyMs + 200, start))),
+        keptStallMs: Math.max(...kept.map((p) => p.longestStall(start, answered + 1000))),
+        freshFirstAckMs: freshFirst - freshStart,
+        freshFailed: fresh.reduce((n, p) => n + p.failedSends, 0),
+        load1,
+      };
+      samples.push(sample);
+      console.log(`run ${run} rotation ${rotation}: ${JSON.stringify(sample)}`);
+      await Promise.all(old.map((p) => p.stop()));
+      old = kept;
+      kept = fresh;
+      pair = next;
+    }
+    return samples;
+  } finally {
+    await Promise.allSettled(producers.map((p) => p.stop()));
+    await stack.stop();
+  }
+}
+
+const loadAtStart = loadavg()[0]!;
+const all: Sample[] = [];
+for (let run = 1; run <= runs; run++) all.push(...(await oneRun(run)));
+const loadAtEnd = loadavg()[0]!;
+
+type Metric = { label: string; of: (s: Sample) => number };
+const metrics: Metric[] = [
+  { label: 'rotation request: start → HTTP answer', of: (s) => s.requestMs },
+  { label: 'last acknowledged write, from the answer', of: (s) => s.lastAckFromAnswer },
+  { label: 'first refusal, from the answer', of: (s) => s.refusalFromAnswer },
+  { label: 'last acknowledged write, from the request start', of: (s) => s.lastAckFromStart },
+  { label: '**first refusal, from the request start**', of: (s) => s.refusalFromStart },
+];
+const byRun = Array.from({ length: runs }, (_, i) => all.filter((s) => s.run === i + 1));
+const range = (values: number[]) =>
+  values.length > 1 ? `${ms(Math.min(...values))}–${ms(Math.max(...values))}` : ms(values[0]!);
+const table = [
+  `| ms (${all.length} rotations, ${runs} runs) | p50 | p99 (= max) | min | max | p50 per run | p99 per run |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...metrics.map(({ label, of }) => {
+    const values = all.map(of);
+    return `| ${label} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(Math.min(...values))} | ${ms(Math.max(...values))} | ${range(byRun.map((r) => percentile(r.map(of), 50)))} | ${range(byRun.map((r) => percentile(r.map(of), 99)))} |`;
+  }),
+].join('\n');
+const worst = percentile(
+  all.map((s) => s.refusalFromStart),
+  99,
+);
+const count = (predicate: (s: Sample) => boolean) => all.filter(predicate).length;
+const sum = (of: (s: Sample) => number) => all.reduce((total, s) => total + of(s), 0);
+const refusals = [...new Set(all.map((s) => s.refusedWith))].join(', ');
+const findings = [
+  `- Target ≤ ${ms(targetMs)} ms p99 (first refusal from the request start, the latest of the measures): **${worst <= targetMs ? 'met' : 'not met'}** (${ms(worst)} ms).`,
+  `- Acknowledged writes of the old Token 1 after the answer: ${sum((s) => s.acksAfterAnswer)} (in ${count((s) => s.acksAfterAnswer > 0)} of ${all.length} rotations); the answer's \`brokerCutoff\`: ${[...new Set(all.map((s) => s.brokerCutoff))].join(', ')}.`,
+  `- The old Token 1 was refused with ${refusals}; the token endpoint answered it ${[...new Set(all.map((s) => s.oldTokenMint))].join(', ')}.`,
+  `- Producers that kept working (Token 2, becoming Token 1): ${sum((s) => s.keptFailed)} failed sends over the ${all.length} rotations. Their longest time without an acknowledgement from the request to 1 s after the answer: p50 ${ms(
+    percentile(
+      all.map((s) => s.keptStallMs),
+      50,
+    ),
+  )} ms, max ${ms(Math.max(...all.map((s) => s.keptStallMs)))} ms; in the steady load before it: p50 ${ms(
+    percentile(
+      all.map((s) => s.keptStallBeforeMs),
+      50,
+    ),
+  )} ms, max ${ms(Math.max(...all.map((s) => s.keptStallBeforeMs)))} ms.`,
+  `- Fresh producers on each new Token 2: ${sum((s) => s.freshFailed)} failed sends; start (mint a JWT, connect, first acks=all write) → first acknowledgement p50 ${ms(
+    percentile(
+      all.map((s) => s.freshFirstAckMs),
+      50,
+    ),
+  )} ms, max ${ms(Math.max(...all.map((s) => s.freshFirstAckMs)))} ms.`,
+].join('\n');
+const passed = process.argv.slice(2).filter((arg) => arg !== '--no-write');
+const section = [
+  '## Broker cut-off after a rotation, under load (issue 14)',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs shared with other engineers' Kafka tests and benchmarks; load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, median ${percentile(
+    all.map((s) => s.load1),
+    50,
+  ).toFixed(
+    1,
+  )} and max ${Math.max(...all.map((s) => s.load1)).toFixed(1)} at the rotations (1-minute averages).`,
+  '',
+  `Each run: a fresh stack (one portal process, SQLite; one KRaft Kafka broker on loopback validating the portal's JWTs), topic \`${kafkaTopic}\` with ${partitions} partitions, idempotent acks=all producers (test-support's \`LoadProducer\`: one send of 6 messages in flight, then a ${intervalMs} ms pause) with broker JWTs minted at \`/oauth/token\` from the streaming tokens, ${perToken} on Token 1 and ${perToken} on Token 2${perToken > 1 ? ' (the old Token 1 figures: the last of its producers)' : ''}. Every ${ms(steadyMs)} ms of steady load an Admin rotates (\`POST /workspaces/dev/streaming-tokens/rotate\` with If-Match); the old Token 1's producer is then watched until the broker refuses it, the Token 2 producer carries on as Token 1, and a fresh producer starts on the new Token 2. ${rotations} rotations per run, ${runs} runs.`,
+  '',
+  table,
+  '',
+  'Negative: before the answer. Percentiles by nearest rank: with 20 samples per run (and up to 100 in all) p99 is the largest sample, so "p99" here is the max. The last acknowledged write and the first refusal are when the producer got the answer to its send (one send in flight at a time, so the first refusal is at most one pause and one round trip after the broker began refusing).',
+  '',
+  findings,
+  '',
+  'Reproduce (from the repository root, Node 24 on PATH: `.tools/bin`; needs `./streamgate setup` for Kafka; about 2 minutes a run):',
+  '',
+  '```sh',
+  ['node bench/rotation-cutoff.ts', ...passed].join(' '),
+  '```',
+].join('\n');
+console.log(`\n${section}`);
+if (!args['no-write']) replaceSection('rotation-cutoff', section);
