@@ -7,10 +7,19 @@
 //   producers: plain Producer (batches of 1000, awaited) | RawTopicProducer.publish() | timeseries buffer
 //              (rows/s, 1000 rows per Kafka message) | quixstreams raw and row-per-message producers
 //   consumers: plain Consumer | RawTopicConsumer | TopicConsumer (timeseries rows/s) | quixstreams rows/s
-// and once: heap per open StreamProducer. Prints medians and ratios to the plain client.
+// and once: heap per open StreamProducer. Prints every round's figure, the median and the range,
+// and the three ratios issue 14 sets targets for, each taken within a round (same broker, same load):
+//   RawTopicProducer / quixstreams raw producer (>= 1.0), RawTopicConsumer / plain consumer
+//   (>= 0.9 in every round), TopicConsumer rows / quixstreams QuixDeserializer rows (>= 1.5).
+//
+// The Python side runs the same work: the same message count, size and keys, timed from the first
+// produce() to the end of flush() (everything acknowledged; quixstreams' defaults, i.e. librdkafka
+// 2.12's linger.ms 5, batch.num.messages 10000, batch.size 1 MB, no compression, plus
+// enable.idempotence=true from quixstreams: acks=all, up to 5 requests in flight), and for the
+// consumer from the first message polled to the last row, reading the same topic as TopicConsumer.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Consumer, ProduceAcks, Producer, type SASLOptions } from '@platformatic/kafka';
@@ -181,6 +190,7 @@ async function rawConsume(client: QuixStreamingClient, topic: string, group: str
 async function timeseriesConsume(client: QuixStreamingClient, topic: string, group: string): Promise<void> {
   const consumer = await client.getTopicConsumer(topic, group, { autoOffsetReset: 'earliest' });
   let rows = 0;
+  let first = 0;
   let start = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => {
@@ -188,14 +198,19 @@ async function timeseriesConsume(client: QuixStreamingClient, topic: string, gro
   });
   consumer.onStreamReceived((stream) => {
     stream.timeseries.onDataReceived((data) => {
-      if (rows === 0) start = performance.now();
+      // The clock starts once the first message is decoded, so its rows do not count (the Python
+      // reader starts before decoding its first message and counts it).
+      if (start === 0) {
+        start = performance.now();
+        first = data.length;
+      }
       rows += data.length;
       if (rows >= N) done();
     });
   });
   await consumer.subscribe();
   await finished;
-  record('consumer: TopicConsumer (timeseries rows)', rows, performance.now() - start);
+  record('consumer: TopicConsumer (timeseries rows)', rows - first, performance.now() - start);
   await consumer.close();
 }
 
@@ -220,6 +235,7 @@ async function memoryPerStream(client: QuixStreamingClient): Promise<{ empty: nu
   return { empty, withRow };
 }
 
+const loadBefore = loadavg();
 const stack = await startClientStack();
 try {
   const { token1 } = await streamingTokens(stack, await loginAdmin(stack));
@@ -269,15 +285,63 @@ try {
 
   const plainProducer = median(results['producer: plain @platformatic/kafka']!);
   const plainConsumer = median(results['consumer: plain @platformatic/kafka']!);
+  const fmt = (x: number) => Math.round(x).toLocaleString();
   console.log(
     `\n@streamgate/client benchmark: ${N.toLocaleString()} messages/rows per run, ${ROUNDS} rounds, median shown`,
   );
-  console.log('| measurement | per second | ratio to plain @platformatic/kafka |');
-  console.log('| --- | ---: | ---: |');
+  console.log(
+    '| measurement | median /s | range (min–max) | per round | ratio to plain @platformatic/kafka |',
+  );
+  console.log('| --- | ---: | ---: | --- | ---: |');
   for (const [name, runs] of Object.entries(results)) {
     const base = name.startsWith('producer') ? plainProducer : plainConsumer;
     const value = median(runs);
-    console.log(`| ${name} | ${Math.round(value).toLocaleString()} | ${(value / base).toFixed(2)} |`);
+    console.log(
+      `| ${name} | ${fmt(value)} | ${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))} | ${runs.map(fmt).join(', ')} | ${(value / base).toFixed(2)} |`,
+    );
+  }
+  const targets: Array<[string, string, string, number, 'median' | 'every']> = [
+    [
+      'producer: RawTopicProducer',
+      'producer: quixstreams raw (Python)',
+      'RawTopicProducer / quixstreams raw',
+      1.0,
+      'median',
+    ],
+    [
+      'consumer: RawTopicConsumer',
+      'consumer: plain @platformatic/kafka',
+      'RawTopicConsumer / plain consumer',
+      0.9,
+      'every',
+    ],
+    [
+      'consumer: TopicConsumer (timeseries rows)',
+      'consumer: quixstreams QuixDeserializer rows (Python)',
+      'TopicConsumer rows / QuixDeserializer rows',
+      1.5,
+      'median',
+    ],
+  ];
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
+  console.log(`\nload average (1, 5, 15 min): ${load(loadBefore)} before, ${load(loadavg())} after`);
+  console.log('\nissue 14 targets (ratios taken within each round)');
+  console.log('| ratio | target | per round | median | range | met |');
+  console.log('| --- | ---: | --- | ---: | ---: | --- |');
+  for (const [ours, theirs, label, target, rule] of targets) {
+    const a = results[ours];
+    const b = results[theirs];
+    if (!a || !b) {
+      console.log(`| ${label} | ≥ ${target} | (not measured) | | | |`);
+      continue;
+    }
+    const ratios = a.map((x, i) => x / b[i]!);
+    const low = Math.min(...ratios);
+    const mid = median(ratios);
+    const met = rule === 'every' ? low >= target : mid >= target;
+    console.log(
+      `| ${label} | ≥ ${target.toFixed(1)}${rule === 'every' ? ' every round' : ''} | ${ratios.map((r) => r.toFixed(2)).join(', ')} | ${mid.toFixed(2)} | ${low.toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${met ? 'yes' : 'no'} |`,
+    );
   }
   console.log(
     `\nheap per open StreamProducer: ${Math.round(memory.empty)} B empty, ${Math.round(memory.withRow)} B with one buffered row`,
