@@ -1,12 +1,27 @@
 // The consumer side of one topic: joins the group, hands each message to `handle` in order (awaiting
 // it when it returns a promise), and commits what was handled — on a timer, every N messages, on
 // commit(), and on close(). Nothing is committed before its handler finished.
+//
+// It starts over (reading on from the committed offsets, at-least-once) whenever reading stops: the
+// message stream fails, the Kafka consumer reports that it lost its group, or no fetch completes for
+// `stallMs` while it holds partitions. Nothing it waits on is unbounded except the application's
+// own handler: a commit and every step of close() have a time limit.
+import { channel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { CommitOptionsPartition } from '@platformatic/kafka';
 import type { KafkaConnectionOptions } from './connection.ts';
 import { isAccessError, isPermanentKafkaError, kafkaRetryDelays } from './error-chain.ts';
+import {
+  type GroupConsumer,
+  type GroupConsumerFactory,
+  type KafkaMessage,
+  type KafkaMessagesStream,
+  platformaticConsumers,
+  settlesWithin,
+  within,
+} from './kafka-consumer.ts';
 
-export type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
+export type { KafkaMessage } from './kafka-consumer.ts';
 
 export type AutoOffsetReset = 'earliest' | 'latest';
 
@@ -34,50 +49,51 @@ export interface ConsumeLoopOptions {
   onCommitted?: () => void;
   /** The partitions of the topic this member holds after each (re)join. */
   onAssignment?: (partitions: number[]) => void;
+  /** Start over when no fetch completes for this long while partitions are held (default 30 s). */
+  stallMs?: number;
+  /** The limit of a commit and of each step of close() (default 5 s). */
+  stepTimeoutMs?: number;
+  /** The Kafka consumers (tests pass misbehaving ones). */
+  consumers?: GroupConsumerFactory;
 }
+
+/** Each time a loop starts over, with why: `{ topic, groupId, reason: Error, newConsumer: boolean }`. */
+export const consumeLoopRestarts = channel('streamgate:client:consume-loop:restart');
+
+type Outcome = { kind: 'ended' } | { kind: 'broken'; error: unknown; handledAny: boolean };
 
 export class ConsumeLoop {
   #options: ConsumeLoopOptions;
-  #consumer: Consumer<Buffer, Buffer, string, Buffer>;
-  #stream: MessagesStream<Buffer, Buffer, string, Buffer> | null = null;
+  #consumers: GroupConsumerFactory;
+  #consumer: GroupConsumer;
+  /** The consumer lost its group or stalled: the next restart needs a new one. */
+  #consumerBroken = false;
+  #stream: KafkaMessagesStream | null = null;
+  /** Ends the current #drain (the stream stalled, the consumer broke, close()). */
+  #interrupt: ((error: Error) => void) | null = null;
   #loop: Promise<void> | null = null;
   #stopping = false;
   #fatal: Error | null = null;
   #handling: Promise<void> | null = null;
-  #toCommit = new Map<number, KafkaMessage>();
+  #toCommit = new Map<number, CommitOptionsPartition>();
+  #committing: Promise<void> = Promise.resolve();
   #sinceCommit = 0;
   #commitTimer: NodeJS.Timeout | null = null;
   #commitError: Error | null = null;
   #started: Promise<void> | null = null;
   #handled = 0;
+  #assigned: number[] = [];
+  #lastProgress = Date.now();
+  #watchdog: NodeJS.Timeout | null = null;
+  #stallMs: number;
+  #stepMs: number;
 
   constructor(options: ConsumeLoopOptions) {
     this.#options = options;
-    this.#consumer = new Consumer<Buffer, Buffer, string, Buffer>({
-      ...options.connection,
-      groupId: options.groupId,
-      autocommit: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxWaitTime: 500,
-      deserializers: {
-        key: (k?: Buffer) => k,
-        value: (v?: Buffer) => v,
-        headerKey: (k?: Buffer) => k?.toString('utf8'),
-        headerValue: (v?: Buffer) => v,
-      },
-    });
-    this.#consumer.on('consumer:group:join', ({ assignments }) => {
-      if (!assignments) return;
-      const mine = assignments.filter((a) => a.topic === options.topic).flatMap((a) => a.partitions);
-      options.onAssignment?.(mine);
-    });
-    this.#consumer.on('consumer:heartbeat:error', ({ error }) => {
-      // A heartbeat refused for lack of rights may mean the token is gone; anything else the
-      // Kafka client recovers from by itself.
-      // (A revocation found this way reaches every consumer through the client.)
-      if (isAccessError(error)) void this.#options.classify(error, 'heartbeat').catch(() => {});
-    });
+    this.#stallMs = options.stallMs ?? 30_000;
+    this.#stepMs = options.stepTimeoutMs ?? 5_000;
+    this.#consumers = options.consumers ?? platformaticConsumers(options.connection);
+    this.#consumer = this.#newConsumer();
   }
 
   get groupId(): string {
@@ -93,6 +109,43 @@ export class ConsumeLoop {
     return this.#fatal;
   }
 
+  #newConsumer(): GroupConsumer {
+    const { topic } = this.#options;
+    const consumer = this.#consumers.create(this.#options.groupId);
+    const current = () => consumer === this.#consumer && !this.#stopping;
+    consumer.on(
+      'consumer:group:join',
+      ({ assignments }: { assignments?: { topic: string; partitions: number[] }[] }) => {
+        if (!assignments || !current()) return;
+        this.#assigned = assignments.filter((a) => a.topic === topic).flatMap((a) => a.partitions);
+        this.#lastProgress = Date.now();
+        this.#options.onAssignment?.(this.#assigned);
+      },
+    );
+    consumer.on('consumer:heartbeat:error', ({ error }: { error: unknown }) => {
+      // A heartbeat refused for lack of rights may mean the token is gone; anything else the
+      // Kafka client recovers from by itself.
+      // (A revocation found this way reaches every consumer through the client.)
+      if (isAccessError(error)) void this.#options.classify(error, 'heartbeat').catch(() => {});
+    });
+    // The consumer emits 'error' when it could not rejoin its group after a heartbeat: it sends no
+    // more heartbeats and is out of the group for good. Without a listener that emit throws from a
+    // socket callback and kills the process; here it makes the loop start over with a new consumer.
+    consumer.on('error', (error: Error) => {
+      if (current()) this.#breakConsumer(error);
+    });
+    consumer.on('consumer:heartbeat:stalled', ({ lastError }: { lastError?: unknown }) => {
+      if (current())
+        this.#breakConsumer(new Error('the group heartbeat made no progress', { cause: lastError }));
+    });
+    return consumer;
+  }
+
+  #breakConsumer(error: Error): void {
+    this.#consumerBroken = true;
+    this.#interrupt?.(error);
+  }
+
   /** Joins the group and starts handling messages. */
   start(): Promise<void> {
     this.#started ??= this.#start();
@@ -103,44 +156,87 @@ export class ConsumeLoop {
     this.#stream = await this.#subscribeWithRetry(`subscribing to ${this.#options.topic}`).catch(
       async (error) => {
         this.#fatal ??= error;
-        await this.#consumer.close(true).catch(() => {});
+        await this.#closeConsumer(this.#consumer);
         throw error;
       },
     );
     if (this.#options.commit.enabled) {
       this.#commitTimer = setInterval(
-        () => void this.commit().catch(() => {}),
+        () => void this.#commit(false).catch(() => {}),
         this.#options.commit.intervalMs,
       );
       this.#commitTimer.unref();
     }
+    this.#lastProgress = Date.now();
+    this.#watchdog = setInterval(() => this.#checkProgress(), Math.min(5_000, Math.ceil(this.#stallMs / 3)));
+    this.#watchdog.unref();
     this.#loop = this.#run(this.#stream);
+  }
+
+  /**
+   * A stream that holds partitions completes a fetch at least every maxWaitTime (500 ms), with
+   * messages or without; while the application's handler runs it does not need to. No fetch for
+   * stallMs means a fetch that never called back (a broker killed mid-request): start over.
+   */
+  #checkProgress(): void {
+    if (this.#stopping || this.#fatal || !this.#interrupt) return;
+    const now = Date.now();
+    if (this.#handling || this.#assigned.length === 0) {
+      this.#lastProgress = now;
+      return;
+    }
+    if (now - this.#lastProgress < this.#stallMs) return;
+    this.#breakConsumer(
+      new Error(
+        `no fetch completed for ${now - this.#lastProgress} ms while holding partitions ${this.#assigned.join(', ')}`,
+      ),
+    );
   }
 
   /**
    * consume(), retried with backoff while the failure may pass (broker restarting, a new signing key
    * the broker has not fetched yet, ACLs being reconciled); a revoked token fails at once.
    */
-  async #subscribeWithRetry(during: string): Promise<MessagesStream<Buffer, Buffer, string, Buffer>> {
+  async #subscribeWithRetry(during: string): Promise<KafkaMessagesStream> {
     const { topic, autoOffsetReset } = this.#options;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#consumer.consume({
+        if (this.#consumerBroken) await this.#replaceConsumer();
+        const stream = await this.#consumer.consume({
           topics: [topic],
           mode: 'committed',
           fallbackMode: autoOffsetReset,
         });
+        // Reported through the iterator while the loop reads it; this keeps a later one (after the
+        // loop left the stream) from being an unhandled 'error' event.
+        stream.on('error', () => {});
+        stream.on('fetch', () => {
+          this.#lastProgress = Date.now();
+        });
+        return stream;
       } catch (error) {
         const classified = await this.#options.classify(error, during);
         const delay = kafkaRetryDelays[attempt];
         if (this.#stopping || this.#fatal || delay === undefined || isPermanentKafkaError(classified))
           throw classified;
+        // A consume() that failed half-way (its group join) leaves the consumer out of the group
+        // with the topic tracked; the next attempt would read without a membership. Start afresh.
+        this.#consumerBroken = true;
         await sleep(delay);
       }
     }
   }
 
-  async #run(first: MessagesStream<Buffer, Buffer, string, Buffer>): Promise<void> {
+  /** A new Kafka consumer in place of one that lost its group or stalled. */
+  async #replaceConsumer(): Promise<void> {
+    const old = this.#consumer;
+    this.#consumerBroken = false;
+    this.#assigned = [];
+    this.#consumer = this.#newConsumer();
+    await this.#closeConsumer(old);
+  }
+
+  async #run(first: KafkaMessagesStream): Promise<void> {
     let stream = first;
     let failures = 0;
     while (true) {
@@ -154,8 +250,15 @@ export class ConsumeLoop {
         this.#stopWith(classified);
         return;
       }
-      // Keep what was handled, then read on from the committed offsets.
-      await this.commit().catch(() => {});
+      consumeLoopRestarts.publish({
+        topic: this.#options.topic,
+        groupId: this.#options.groupId,
+        reason: outcome.error,
+        newConsumer: this.#consumerBroken,
+      });
+      // Keep what was handled (bounded: never wait on a consumer that is out of its group), then
+      // read on from the committed offsets.
+      await this.#commit(true).catch(() => {});
       await sleep(delay);
       if (this.#stopping || this.#fatal) return;
       try {
@@ -168,13 +271,25 @@ export class ConsumeLoop {
     }
   }
 
-  /** Handles messages until the stream ends, breaks, or a handler fails. */
-  async #drain(
-    stream: MessagesStream<Buffer, Buffer, string, Buffer>,
-  ): Promise<{ kind: 'ended' } | { kind: 'broken'; error: unknown; handledAny: boolean }> {
+  /** Handles messages until the stream ends, breaks, is interrupted, or a handler fails. */
+  async #drain(stream: KafkaMessagesStream): Promise<Outcome> {
     let handledAny = false;
+    const interrupted = new Promise<{ interrupted: Error }>((resolve) => {
+      this.#interrupt = (error) => resolve({ interrupted: error });
+    });
+    const messages = stream[Symbol.asyncIterator]();
     try {
-      for await (const message of stream) {
+      while (!this.#stopping) {
+        const next = messages.next();
+        next.catch(() => {});
+        const step = await Promise.race([next, interrupted]);
+        if ('interrupted' in step) {
+          // Not awaited: a stream whose fetch never calls back may never finish closing either.
+          stream.destroy();
+          return { kind: 'broken', error: step.interrupted, handledAny };
+        }
+        if (step.done) return { kind: 'ended' };
+        const message = step.value;
         if (this.#stopping) break;
         try {
           const result = this.#options.handle(message);
@@ -192,14 +307,24 @@ export class ConsumeLoop {
         }
         handledAny = true;
         this.#handled++;
+        this.#lastProgress = Date.now();
         if (this.#options.commit.enabled) {
-          this.#toCommit.set(message.partition, message);
-          if (++this.#sinceCommit >= this.#options.commit.everyMessages) void this.commit().catch(() => {});
+          this.#toCommit.set(message.partition, {
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset + 1n,
+            leaderEpoch: message.leaderEpoch,
+          });
+          if (++this.#sinceCommit >= this.#options.commit.everyMessages)
+            void this.#commit(false).catch(() => {});
         }
       }
+      stream.destroy();
       return { kind: 'ended' };
     } catch (error) {
       return { kind: 'broken', error, handledAny };
+    } finally {
+      this.#interrupt = null;
     }
   }
 
@@ -218,13 +343,34 @@ export class ConsumeLoop {
 
   /** Commits the offsets of every message handled so far. */
   async commit(): Promise<void> {
-    if (this.#fatal) throw this.#fatal;
+    await this.#commit(true);
+  }
+
+  /**
+   * One commit at a time, so that an earlier commit can never land after a later one of the same
+   * partition. The timer's commits (`required` false) wait while the consumer is out of its group,
+   * (re)joining: a commit then would make it rejoin again. Each commit is bounded by stepTimeoutMs.
+   */
+  #commit(required: boolean): Promise<void> {
+    if (this.#fatal) return Promise.reject(this.#fatal);
+    const run = this.#committing.then(() => this.#commitNow(required));
+    this.#committing = run.catch(() => {});
+    return run;
+  }
+
+  async #commitNow(required: boolean): Promise<void> {
     if (!this.#options.commit.enabled || this.#toCommit.size === 0) return;
-    const messages = [...this.#toCommit.values()];
+    const consumer = this.#consumer;
+    if (!required && !consumer.isActive()) return;
+    const offsets = [...this.#toCommit.values()];
     this.#toCommit.clear();
     this.#sinceCommit = 0;
     try {
-      await Promise.all(messages.map((m) => m.commit()));
+      await within(
+        consumer.commit({ offsets }),
+        this.#stepMs,
+        () => new Error(`the commit got no answer within ${this.#stepMs} ms`),
+      );
       this.#options.onCommitted?.();
     } catch (error) {
       const classified = await this.#options.classify(error, 'committing offsets');
@@ -236,7 +382,7 @@ export class ConsumeLoop {
   /** Finishes the message being handled, commits, leaves the group. */
   async close(): Promise<void> {
     if (!this.#started) {
-      await this.#consumer.close(true).catch(() => {});
+      await this.#closeConsumer(this.#consumer);
       return;
     }
     await this.#started.catch(() => {});
@@ -251,12 +397,28 @@ export class ConsumeLoop {
     this.#shutdownPromise ??= (async () => {
       this.#stopping = true;
       if (this.#commitTimer) clearInterval(this.#commitTimer);
+      if (this.#watchdog) clearInterval(this.#watchdog);
       if (this.#handling) await this.#handling.catch(() => {});
-      if (commit && !this.#fatal) await this.commit().catch(() => {});
-      await this.#stream?.close().catch(() => {});
-      await this.#loop?.catch(() => {});
-      await this.#consumer.close(true).catch(() => {});
+      if (commit && !this.#fatal) await this.#commit(true).catch(() => {});
+      this.#interrupt?.(new Error('closing'));
+      this.#stream?.destroy();
+      if (this.#loop) await settlesWithin(this.#loop, this.#stepMs);
+      await this.#closeConsumer(this.#consumer);
     })();
     return this.#shutdownPromise;
+  }
+
+  /**
+   * Leaves the group and closes, within stepTimeoutMs; when leaving fails or hangs (its coordinator
+   * gone), closes the connections without leaving: the broker drops the member after its session.
+   */
+  async #closeConsumer(consumer: GroupConsumer): Promise<void> {
+    let left = false;
+    const leaving = consumer.close(true).then(() => {
+      left = true;
+    });
+    leaving.catch(() => {});
+    if ((await settlesWithin(leaving, this.#stepMs)) && left) return;
+    await settlesWithin(this.#consumers.forceClose(consumer), this.#stepMs);
   }
 }

@@ -1,0 +1,89 @@
+// The @platformatic/kafka consumer a consume loop drives, behind the few calls the loop makes, so
+// that the loop's failure handling can be tested against a consumer that misbehaves on purpose.
+import type { EventEmitter } from 'node:events';
+import {
+  type CommitOptionsPartition,
+  type ConsumeOptions,
+  Consumer,
+  type Message,
+  type MessagesStream,
+} from '@platformatic/kafka';
+import type { KafkaConnectionOptions } from './connection.ts';
+
+export type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
+export type KafkaMessagesStream = MessagesStream<Buffer, Buffer, string, Buffer>;
+
+/** What a consume loop needs of a Kafka group consumer. */
+export interface GroupConsumer extends Pick<EventEmitter, 'on'> {
+  consume(options: ConsumeOptions<Buffer, Buffer, string, Buffer>): Promise<KafkaMessagesStream>;
+  commit(options: { offsets: CommitOptionsPartition[] }): Promise<void>;
+  /** Leaves the group (`force`: closing its streams first), then closes the connections. */
+  close(force: boolean): Promise<void>;
+  /** In the group with a running heartbeat (false while it (re)joins). */
+  isActive(): boolean;
+}
+
+export interface GroupConsumerFactory {
+  create(groupId: string): GroupConsumer;
+  /** Closes the connections without leaving the group (when leaving failed or hung). */
+  forceClose(consumer: GroupConsumer): Promise<void>;
+}
+
+export function platformaticConsumers(connection: KafkaConnectionOptions): GroupConsumerFactory {
+  return {
+    create: (groupId) =>
+      new Consumer<Buffer, Buffer, string, Buffer>({
+        ...connection,
+        groupId,
+        autocommit: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        maxWaitTime: 500,
+        deserializers: {
+          key: (k?: Buffer) => k,
+          value: (v?: Buffer) => v,
+          headerKey: (k?: Buffer) => k?.toString('utf8'),
+          headerValue: (v?: Buffer) => v,
+        },
+      }) as GroupConsumer,
+    forceClose: (consumer) => {
+      // Consumer.close() resets itself to "open" when the group leave fails, with its connections
+      // still up. The base client's close() marks it closed and drops every connection, with no
+      // group request on the way.
+      const baseClose = (Object.getPrototypeOf(Consumer.prototype) as { close: () => Promise<void> }).close;
+      return baseClose.call(consumer);
+    },
+  };
+}
+
+/** Resolves true when `work` settles within `ms` (whether it failed or not), false otherwise. */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `work`, or a rejection with `error()` once `ms` pass. */
+export async function within<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
