@@ -8,7 +8,6 @@ import { Producer, saslOAuthBearer, stringSerializers } from '@platformatic/kafk
 import { startStack } from '../packages/portal/test-support/stack.ts';
 import {
   benchCredentials,
-  canPin,
   compareAlternating,
   comparisonTable,
   machineLine,
@@ -17,6 +16,8 @@ import {
   type PortalInstance,
   pinLoadGenerator,
   type Rounds,
+  roundOptions,
+  roundSettings,
   startPortal,
   stopPortal,
   type Target,
@@ -39,23 +40,14 @@ import { replaceSection } from './results-file.ts';
  */
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '9' },
-    duration: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '3' },
+    ...roundOptions,
     samples: { type: 'string', default: '15' },
     'no-kafka': { type: 'boolean', default: false },
-    'no-pin': { type: 'boolean', default: false },
-    'no-write': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
-    server: { type: 'string' },
   },
 });
-const rounds = Number(args.rounds);
-const seconds = Number(args.duration);
-const connections = Number(args.connections);
+const { rounds, seconds, connections, warmup, pinned } = roundSettings(args);
 const target = 0.5;
-const pinned = !args['no-pin'] && canPin;
 const loadAtStart = loadavg()[0]!;
 
 // The request limit per workspace would otherwise turn the benchmark into a 429 benchmark.
@@ -96,7 +88,7 @@ async function tokenEndpoint(): Promise<Rounds> {
       measure(t, { urls: [url], connections, seconds: duration, cpu: { portal: () => [pid!] } });
     for (const t of [noop, mint]) {
       console.error(`warm-up: ${t.name}`);
-      await run(t, Number(args.warmup));
+      await run(t, warmup);
     }
     return await compareAlternating(noop, mint, rounds, run);
   } finally {
@@ -206,7 +198,7 @@ const section = [
   `### Token endpoint vs no-op`,
   '',
   `One portal process (SQLite, request logging at info, the per-workspace request limit raised out of the way)${pinned ? ' pinned to CPU 1, autocannon on CPU 0' : ', placement left to the kernel'}; ` +
-    `autocannon -c ${connections} -d ${seconds} per run after a ${args.warmup} s warm-up of each target, ${rounds} rounds alternating which runs first. ` +
+    `autocannon -c ${connections} -d ${seconds} per run after a ${warmup} s warm-up of each target, ${rounds} rounds alternating which runs first. ` +
     'Every request authenticates the workspace and its streaming token (HTTP Basic, the token looked up by its hash), passes the limiter and gets a broker JWT: one ES256 signature per token and second, so the requests of one second after the first reuse its JWT (`reuseWithinSecond`; what a mint costs when it must sign is in “Token path: where the time goes”).',
   '',
   ...summary.lines,

@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   benchCredentials,
-  canPin,
   compareAlternating,
   comparisonTable,
   machineLine,
@@ -13,6 +12,8 @@ import {
   type PortalInstance,
   pinLoadGenerator,
   type Rounds,
+  roundOptions,
+  roundSettings,
   startPortal,
   stopPortal,
   type Target,
@@ -35,22 +36,13 @@ import { replaceSection, resultsPath } from './results-file.ts';
  */
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '9' },
-    duration: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '3' },
-    'no-write': { type: 'boolean', default: false },
-    'no-pin': { type: 'boolean', default: false },
+    ...roundOptions,
     'cpu-prof': { type: 'string' },
-    server: { type: 'string' },
   },
 });
-const rounds = Number(args.rounds);
-const seconds = Number(args.duration);
-const connections = Number(args.connections);
+const { rounds, seconds, connections, warmup, pinned } = roundSettings(args);
 const targets = { streaming: 0.7, pat: 0.5 };
 
-const pinned = !args['no-pin'] && canPin;
 if (pinned) pinLoadGenerator();
 const loadAtStart = loadavg()[0]!;
 
@@ -83,7 +75,7 @@ try {
     measure(target, { urls: [url], connections, seconds: duration, cpu: { portal: () => [pid!] } });
   for (const target of [noop, streamingTarget, patTarget]) {
     console.error(`warm-up: ${target.name}`);
-    await run(target, Number(args.warmup));
+    await run(target, warmup);
   }
   // One comparison at a time, each of exactly two targets: a third target run in between (the
   // PAT route's heavier work) changes the conditions the next run meets, and so the ratio.
@@ -115,7 +107,7 @@ function report(noop: Target, runs: { streaming: Rounds; pat: Rounds }, command:
     '## Portal: authenticated route vs no-op',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLine(loadAtStart)} ` +
-      `autocannon -c ${connections} -d ${seconds} per run after a ${args.warmup} s warm-up of each target; ` +
+      `autocannon -c ${connections} -d ${seconds} per run after a ${warmup} s warm-up of each target; ` +
       `one portal process (SQLite, default settings, request logging at info) and autocannon on the same machine, over loopback${pinned ? ', the portal pinned to CPU 1 and autocannon to CPU 0' : ', placement left to the kernel (--no-pin)'}. ` +
       `Each comparison is ${rounds} rounds of its two targets, alternating which runs first; ratios are of the medians, with the lowest and highest round.`,
     '',

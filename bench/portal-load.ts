@@ -32,6 +32,34 @@ function hasTaskset(): boolean {
 /** Whether this machine can pin: two CPUs or more, and `taskset`. */
 export const canPin = cpus().length >= 2 && hasTaskset();
 
+/** The command-line options of every benchmark made of alternating autocannon rounds. */
+export const roundOptions = {
+  rounds: { type: 'string', default: '9' },
+  duration: { type: 'string', default: '3' },
+  connections: { type: 'string', default: '50' },
+  warmup: { type: 'string', default: '3' },
+  'no-pin': { type: 'boolean', default: false },
+  'no-write': { type: 'boolean', default: false },
+  server: { type: 'string' },
+} as const;
+
+/** `roundOptions` as numbers; `pinned` where asked and possible. */
+export function roundSettings(args: {
+  rounds: string;
+  duration: string;
+  connections: string;
+  warmup: string;
+  'no-pin': boolean;
+}) {
+  return {
+    rounds: Number(args.rounds),
+    seconds: Number(args.duration),
+    connections: Number(args.connections),
+    warmup: Number(args.warmup),
+    pinned: !args['no-pin'] && canPin,
+  };
+}
+
 /** Puts this process, the load generator, every thread of it, on CPU 0. */
 export function pinLoadGenerator(): void {
   execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });

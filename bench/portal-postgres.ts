@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { startPostgres } from '../packages/portal/test-support/postgres-cluster.ts';
 import {
   benchCredentials,
-  canPin,
   compareAlternating,
   comparisonTable,
   machineLine,
@@ -15,6 +14,8 @@ import {
   pinLoadGenerator,
   postgresPids,
   type Rounds,
+  roundOptions,
+  roundSettings,
   startPortal,
   stopPortal,
   type Target,
@@ -40,22 +41,12 @@ import { replaceSection, resultsPath } from './results-file.ts';
  */
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '9' },
-    duration: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '3' },
+    ...roundOptions,
     'no-scale-out': { type: 'boolean', default: false },
-    'no-pin': { type: 'boolean', default: false },
-    'no-write': { type: 'boolean', default: false },
-    server: { type: 'string' },
   },
 });
-const rounds = Number(args.rounds);
-const seconds = Number(args.duration);
-const connections = Number(args.connections);
-const warmup = Number(args.warmup);
+const { rounds, seconds, connections, warmup, pinned } = roundSettings(args);
 const target = 0.5;
-const pinned = !args['no-pin'] && canPin;
 const loadAtStart = loadavg()[0]!;
 
 const cluster = await startPostgres();
