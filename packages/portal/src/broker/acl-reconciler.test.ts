@@ -117,7 +117,40 @@ describe('createAclReconciler', () => {
     assert.deepEqual(kafka.calls, ['describe', 'delete', 'create']);
   });
 
-  test('calls during a run share one follow-up run that sees the newest data', async () => {
+  test('calls made after a run read the database share one follow-up run that sees the newest data', async () => {
+    let active: ActivePrincipal[] = [{ principal: 'sgt-a', workspaceId: 'ws1' }];
+    let reads = 0;
+    let releaseRead = () => {};
+    const readHeld = new Promise<void>((resolve) => {
+      releaseRead = resolve;
+    });
+    const kafka = fakeAdmin();
+    const reconciler = createAclReconciler({
+      admin: kafka.admin,
+      listActivePrincipals: async () => {
+        reads += 1;
+        const rows = active;
+        if (reads === 1) await readHeld;
+        return rows;
+      },
+      logger: recordingLogger().logger,
+    });
+    const first = reconciler.reconcileNow();
+    while (reads === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    // A rotation commits after the first run read the database; two callers ask to reconcile.
+    active = [{ principal: 'sgt-c', workspaceId: 'ws1' }];
+    const second = reconciler.reconcileNow();
+    const third = reconciler.reconcileNow();
+    assert.notEqual(second, first);
+    assert.equal(second, third);
+    releaseRead();
+    await first;
+    await second;
+    assert.equal(reads, 2);
+    assert.deepEqual(new Set([...kafka.acls.values()].map((b) => b.principal)), new Set(['User:sgt-c']));
+  });
+
+  test('a call made while a run still describes the ACLs joins it: its database read sees the change', async () => {
     let active: ActivePrincipal[] = [{ principal: 'sgt-a', workspaceId: 'ws1' }];
     let reads = 0;
     const kafka = fakeAdmin();
@@ -129,17 +162,24 @@ describe('createAclReconciler', () => {
       },
       logger: recordingLogger().logger,
     });
+    await reconciler.reconcileNow();
+    reads = 0;
+    kafka.calls.length = 0;
+    // A rotation's listener starts a run right after the commit; the route then asks for the
+    // cut-off while that run waits for the broker's describe.
     const release = kafka.hold();
-    const first = reconciler.reconcileNow();
-    // A rotation commits while the first run is in flight; two callers ask to reconcile.
     active = [{ principal: 'sgt-c', workspaceId: 'ws1' }];
+    const first = reconciler.reconcileNow();
     const second = reconciler.reconcileNow();
-    const third = reconciler.reconcileNow();
-    assert.equal(second, third);
+    assert.equal(second, first);
     release();
-    await first;
-    await second;
-    assert.equal(reads, 2);
+    assert.deepEqual(await second, {
+      created: planAcls(active).length,
+      deleted: planAcls(active).length,
+      skipped: [],
+    });
+    assert.equal(reads, 1);
+    assert.deepEqual(kafka.calls, ['describe', 'delete', 'create']);
     assert.deepEqual(new Set([...kafka.acls.values()].map((b) => b.principal)), new Set(['User:sgt-c']));
   });
 

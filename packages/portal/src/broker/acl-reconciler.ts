@@ -47,9 +47,10 @@ export interface SkippedItem {
 
 export interface AclReconciler {
   /**
-   * Runs a reconciliation that starts after this call (so it sees the caller's committed change)
-   * and resolves with what it changed; rejects if it failed. Calls made while one runs share a
-   * single follow-up run.
+   * Resolves with what a reconciliation whose database read starts after this call changed (so
+   * it sees the caller's committed change); rejects if it failed. A call made while a run is still
+   * describing the broker's ACLs joins that run (its read is still to come); calls made after a
+   * run read the database share a single follow-up run.
    */
   reconcileNow(): Promise<ReconcileResult>;
   /** Reconciles now and then every intervalMs; a failure is logged and retried with backoff (seconds). */
@@ -60,6 +61,10 @@ export interface AclReconciler {
   readonly lastReconciledAt: Date | null;
   /** The last run's failure, cleared by the next success. */
   readonly lastError: Error | null;
+}
+
+interface RunProgress {
+  readingDatabase: boolean;
 }
 
 export function createAclReconciler(options: AclReconcilerOptions): AclReconciler {
@@ -76,7 +81,8 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
 
   let lastReconciledAt: Date | null = null;
   let lastError: Error | null = null;
-  let running: Promise<ReconcileResult> | null = null;
+  /** The run in progress, and whether it has begun to read the database. */
+  let running: { result: Promise<ReconcileResult>; progress: RunProgress } | null = null;
   let queued: Promise<ReconcileResult> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let started = false;
@@ -84,13 +90,14 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
   let generation = 0;
   let failures = 0;
 
-  const runOnce = async (): Promise<ReconcileResult> => {
+  const runOnce = async (progress: RunProgress): Promise<ReconcileResult> => {
     try {
       // Describe first, then read the database: a run that read the database before a rotation
       // (on this instance or another) and the broker after that rotation's cut-off would re-create
       // the rotated token's ACLs. This way, any ACL missing at describe time was removed by a cut-off
       // that committed earlier, and the database read below already sees that rotation.
       const existing = await admin.describeAcls();
+      progress.readingDatabase = true;
       const rows = await listActivePrincipals();
       const skipped: SkippedItem[] = [];
       const principals = rows.filter((row) => {
@@ -160,9 +167,13 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
 
   const reconcileNow = (): Promise<ReconcileResult> => {
     if (queued) return queued;
+    // Its database read is still to come, so it sees the caller's change: after a rotation (whose
+    // listener starts a run right after the commit, before the route asks for the cut-off) this
+    // spares a second, identical run before the answer.
+    if (running && !running.progress.readingDatabase) return running.result;
     if (running) {
       // The run in progress may have read the database before the caller's change: queue one more.
-      queued = running
+      queued = running.result
         .catch(() => undefined)
         .then(() => {
           queued = null;
@@ -170,10 +181,12 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
         });
       return queued;
     }
-    running = runOnce().finally(() => {
+    const progress: RunProgress = { readingDatabase: false };
+    const result = runOnce(progress).finally(() => {
       running = null;
     });
-    return running;
+    running = { result, progress };
+    return result;
   };
 
   const backoffMs = () => Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures - 1, 20));
@@ -216,7 +229,7 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
       started = false;
       if (timer) clearTimeout(timer);
       timer = null;
-      await Promise.allSettled([running, queued]);
+      await Promise.allSettled([running?.result, queued]);
     },
     get lastReconciledAt() {
       return lastReconciledAt;
