@@ -1,6 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { type AclBinding, planAcls } from '../packages/portal/src/broker/acl-plan.ts';
+import { createKafkaAdmin, type KafkaAdmin } from '../packages/portal/src/broker/kafka-admin.ts';
 import { LoadProducer, mintBrokerJwt, PortalJwt } from '../packages/portal/test-support/broker-load.ts';
 import {
   login,
@@ -28,10 +30,16 @@ import { replaceSection } from './results-file.ts';
  * The whole is repeated on `--runs` fresh stacks, `--rotations` rotations each.
  *
  *   node bench/rotation-cutoff.ts [--runs 3] [--rotations 20] [--steady-ms 1500]
- *                                 [--interval-ms 10] [--producers 1] [--no-write]
+ *                                 [--interval-ms 10] [--producers 1] [--workspaces 0] [--no-write]
  *
  * --producers N runs N producers on each token (each its own connections and JWT); the old
  * Token 1's figures are then those of the last of its producers to be acknowledged or refused.
+ * --workspaces N creates N more workspaces first (their tokens' ACLs at the broker too): the
+ * reconciler describes every ACL and reads every active token on each run.
+ *
+ * Where the time goes: after each rotation (outside its timed part) the bench's own admin
+ * connection times what a reconcile run asks of the broker: describe every ACL, and create and
+ * delete one ACL of a principal the portal does not own (User:bench-probe).
  */
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +48,7 @@ const { values: args } = parseArgs({
     'steady-ms': { type: 'string', default: '1500' },
     'interval-ms': { type: 'string', default: '10' },
     producers: { type: 'string', default: '1' },
+    workspaces: { type: 'string', default: '0' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -48,6 +57,7 @@ const rotations = Number(args.rotations);
 const steadyMs = Number(args['steady-ms']);
 const intervalMs = Number(args['interval-ms']);
 const perToken = Number(args.producers);
+const extraWorkspaces = Number(args.workspaces);
 const targetMs = 1000;
 const ws = 'dev';
 const topicName = 'cutoff';
@@ -78,6 +88,11 @@ interface Sample {
   /** The fresh producer on the new Token 2: start → first acknowledgement, and its failed sends. */
   freshFirstAckMs: number;
   freshFailed: number;
+  /** The bench's own admin calls, after the rotation: describe every ACL, create one, delete it. */
+  describeMs: number;
+  createMs: number;
+  deleteMs: number;
+  acls: number;
   load1: number;
 }
 
@@ -124,13 +139,63 @@ const group = (stack: Stack, label: string, token: string) =>
 /** The Kafka error names a producer was refused with, without the client's wrapper codes. */
 const kafkaErrors = (p: LoadProducer) => [...p.errorIds.keys()].filter((id) => !id.startsWith('PLT_KFK_'));
 
+const probe: AclBinding = {
+  principal: 'User:bench-probe',
+  host: '*',
+  resourceType: 'TOPIC',
+  resourceName: 'bench-probe',
+  patternType: 'LITERAL',
+  operation: 'WRITE',
+  permission: 'ALLOW',
+};
+
+const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const from = performance.now();
+  const value = await work();
+  return [value, performance.now() - from];
+};
+
+/** What a reconcile run asks of the broker, timed on the bench's own admin connection. */
+async function aclRoundTrips(admin: KafkaAdmin) {
+  const [all, describeMs] = await timed(() => admin.describeAcls());
+  const [, createMs] = await timed(() => admin.createAcls([probe]));
+  const [, deleteMs] = await timed(() => admin.deleteAcls([probe]));
+  return { describeMs, createMs, deleteMs, acls: all.length };
+}
+
+/** N more workspaces, and their tokens' ACLs at the broker. */
+async function createWorkspaces(stack: Stack, session: Record<string, string>, admin: KafkaAdmin, n: number) {
+  for (let i = 0; i < n; i++) {
+    const created = await send(stack.portalUrl, 'POST', '/workspaces', {
+      headers: session,
+      json: { workspaceId: `load-${i}`, name: `Load ${i}` },
+    });
+    if (created.status !== 201)
+      throw new Error(`workspace: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+  const perToken = planAcls([{ principal: 'sgt-x', workspaceId: 'x' }]).length;
+  const expected = (n + 1) * 2 * perToken;
+  const deadline = Date.now() + 120_000;
+  while ((await admin.describeAcls()).filter((b) => b.principal.startsWith('User:sgt-')).length < expected) {
+    if (Date.now() > deadline) throw new Error(`the ACLs of ${n} workspaces did not appear in 120 s`);
+    await sleep(500);
+  }
+}
+
 async function oneRun(run: number): Promise<Sample[]> {
   const stack = await startStack({
     env: { STREAMGATE_LOG_LEVEL: 'warn', STREAMGATE_TOKEN_REQUESTS_PER_MINUTE: '10000000' },
   });
   const producers: LoadProducer[] = [];
+  const admin = createKafkaAdmin({
+    bootstrap: stack.kafkaBootstrap!,
+    username: stack.kafkaAdmin!.user,
+    password: stack.kafkaAdmin!.password,
+    mechanism: 'SCRAM-SHA-512',
+  });
   try {
     const session = await login(stack.portalUrl, stack.adminEmail, stack.adminPassword);
+    if (extraWorkspaces > 0) await createWorkspaces(stack, { ...session }, admin, extraWorkspaces);
     const created = await send(stack.portalUrl, 'POST', `/${ws}/topics`, {
       headers: { ...session, 'x-version': '2.0' },
       json: { name: topicName, configuration: { partitions } },
@@ -162,6 +227,7 @@ async function oneRun(run: number): Promise<Sample[]> {
       const freshFirst = Math.max(...(await Promise.all(fresh.map(firstAck))));
       // The kept producers' window: they must have gone on through the rotation and a second after.
       await sleep(Math.max(0, answered + 1000 - Date.now()));
+      const broker = await aclRoundTrips(admin);
       const sample: Sample = {
         run,
         requestMs: answered - start,
@@ -178,6 +244,7 @@ async function oneRun(run: number): Promise<Sample[]> {
         keptStallMs: Math.max(...kept.map((p) => p.longestStall(start, answered + 1000))),
         freshFirstAckMs: freshFirst - freshStart,
         freshFailed: fresh.reduce((n, p) => n + p.failedSends, 0),
+        ...broker,
         load1,
       };
       samples.push(sample);
@@ -190,6 +257,7 @@ async function oneRun(run: number): Promise<Sample[]> {
     return samples;
   } finally {
     await Promise.allSettled(producers.map((p) => p.stop()));
+    await admin.close().catch(() => {});
     await stack.stop();
   }
 }
@@ -210,13 +278,26 @@ const metrics: Metric[] = [
 const byRun = Array.from({ length: runs }, (_, i) => all.filter((s) => s.run === i + 1));
 const range = (values: number[]) =>
   values.length > 1 ? `${ms(Math.min(...values))}–${ms(Math.max(...values))}` : ms(values[0]!);
-const table = [
-  `| ms (${all.length} rotations, ${runs} runs) | p50 | p99 (= max) | min | max | p50 per run | p99 per run |`,
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...metrics.map(({ label, of }) => {
+const rows = (list: Metric[]) =>
+  list.map(({ label, of }) => {
     const values = all.map(of);
     return `| ${label} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(Math.min(...values))} | ${ms(Math.max(...values))} | ${range(byRun.map((r) => percentile(r.map(of), 50)))} | ${range(byRun.map((r) => percentile(r.map(of), 99)))} |`;
-  }),
+  });
+const header = [
+  `| ms (${all.length} rotations, ${runs} runs) | p50 | p99 (= max) | min | max | p50 per run | p99 per run |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+];
+const table = [...header, ...rows(metrics)].join('\n');
+const brokerTable = [
+  ...header,
+  ...rows([
+    {
+      label: `describe every ACL (${[...new Set(all.map((s) => s.acls))].join(', ')} at the broker)`,
+      of: (s) => s.describeMs,
+    },
+    { label: 'create one ACL', of: (s) => s.createMs },
+    { label: 'delete one ACL', of: (s) => s.deleteMs },
+  ]),
 ].join('\n');
 const worst = percentile(
   all.map((s) => s.refusalFromStart),
@@ -258,13 +339,17 @@ const section = [
     1,
   )} and max ${Math.max(...all.map((s) => s.load1)).toFixed(1)} at the rotations (1-minute averages).`,
   '',
-  `Each run: a fresh stack (one portal process, SQLite; one KRaft Kafka broker on loopback validating the portal's JWTs), topic \`${kafkaTopic}\` with ${partitions} partitions, idempotent acks=all producers (test-support's \`LoadProducer\`: one send of 6 messages in flight, then a ${intervalMs} ms pause) with broker JWTs minted at \`/oauth/token\` from the streaming tokens, ${perToken} on Token 1 and ${perToken} on Token 2${perToken > 1 ? ' (the old Token 1 figures: the last of its producers)' : ''}. Every ${ms(steadyMs)} ms of steady load an Admin rotates (\`POST /workspaces/dev/streaming-tokens/rotate\` with If-Match); the old Token 1's producer is then watched until the broker refuses it, the Token 2 producer carries on as Token 1, and a fresh producer starts on the new Token 2. ${rotations} rotations per run, ${runs} runs.`,
+  `Each run: a fresh stack (one portal process, SQLite; one KRaft Kafka broker on loopback validating the portal's JWTs), topic \`${kafkaTopic}\` with ${partitions} partitions${extraWorkspaces > 0 ? ` and ${extraWorkspaces} more workspaces (their tokens' ACLs at the broker too)` : ''}, idempotent acks=all producers (test-support's \`LoadProducer\`: one send of 6 messages in flight, then a ${intervalMs} ms pause) with broker JWTs minted at \`/oauth/token\` from the streaming tokens, ${perToken} on Token 1 and ${perToken} on Token 2${perToken > 1 ? ' (the old Token 1 figures: the last of its producers)' : ''}. Every ${ms(steadyMs)} ms of steady load an Admin rotates (\`POST /workspaces/dev/streaming-tokens/rotate\` with If-Match); the old Token 1's producer is then watched until the broker refuses it, the Token 2 producer carries on as Token 1, and a fresh producer starts on the new Token 2. ${rotations} rotations per run, ${runs} runs.`,
   '',
   table,
   '',
   'Negative: before the answer. Percentiles by nearest rank: with 20 samples per run (and up to 100 in all) p99 is the largest sample, so "p99" here is the max. The last acknowledged write and the first refusal are when the producer got the answer to its send (one send in flight at a time, so the first refusal is at most one pause and one round trip after the broker began refusing).',
   '',
   findings,
+  '',
+  `Where the time goes: what a reconcile run asks of the broker, timed by the bench's own admin connection after each rotation (same broker, same load, outside the timed part):`,
+  '',
+  brokerTable,
   '',
   'Reproduce (from the repository root, Node 24 on PATH: `.tools/bin`; needs `./streamgate setup` for Kafka; about 2 minutes a run):',
   '',
