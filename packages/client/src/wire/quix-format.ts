@@ -3,7 +3,7 @@
 // and written on request: it is the only one quixstreams 0.5.x (the C# QuixStreamingClient) reads.
 import { gunzipSync } from 'node:zlib';
 import { SerializationError } from '../errors.ts';
-import { parseJson } from './json.ts';
+import { parseJson, parseJsonExactMembers } from './json.ts';
 
 export const headerNames = {
   modelKey: '__Q_ModelKey',
@@ -31,6 +31,7 @@ const jsonCodecs = new Set(['J', 'JT']);
 const gzipPrefix = '[GZIP]';
 
 const knownModelKeys = new Set<string>(Object.values(modelKeys));
+const timeseriesExactMembers = ['Timestamps', 'Epoch'] as const;
 
 /**
  * Where a message says what it is. `headers`: in `__Q_` Kafka headers, as quixstreams 2.x and 3.x
@@ -149,7 +150,13 @@ export function decodeQuixMessage(value: Buffer | null, headers: HeaderSource): 
   if (!knownModelKeys.has(modelKey)) return null;
   if (!bodyParsed) {
     try {
-      body = parseJson(payload.toString('utf8'));
+      const text = payload.toString('utf8');
+      // Only a timeseries' timestamps need exact integers (its values become doubles anyway), and
+      // timeseries are the bulk of the traffic: they skip the per-value reviver.
+      body =
+        modelKey === modelKeys.timeseriesData
+          ? parseJsonExactMembers(text, timeseriesExactMembers)
+          : parseJson(text);
     } catch (cause) {
       throw new SerializationError(`Invalid JSON in a ${modelKey} message`, { cause });
     }
