@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import {
-  Admin,
-  Consumer,
-  Producer,
-  saslOAuthBearer,
-  stringDeserializers,
-  stringSerializers,
-} from '@platformatic/kafka';
+import { Admin, saslOAuthBearer } from '@platformatic/kafka';
+import { kafkaTestClients, readBack, sendOne } from '../../test-support/kafka-test-clients.ts';
 import { type Stack, startStack } from '../../test-support/stack.ts';
 
 /**
@@ -88,57 +82,17 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     authBytesValidator: saslOAuthBearer.jwtValidateAuthenticationBytes,
   });
 
-  const producerFor = (workspaceId: string, token: string) => {
-    const producer = new Producer({
-      clientId: `test-${workspaceId}`,
-      bootstrapBrokers: [stack.kafkaBootstrap!],
-      serializers: stringSerializers,
-      sasl: sasl(workspaceId, token),
-      retries: 3,
-      retryDelay: 500,
-    });
-    closers.push(() => producer.close(true));
-    return producer;
-  };
-
-  const consumerFor = (workspaceId: string, token: string, groupId: string) => {
-    const consumer = new Consumer({
-      clientId: `test-${workspaceId}`,
-      groupId,
-      bootstrapBrokers: [stack.kafkaBootstrap!],
-      deserializers: stringDeserializers,
-      sasl: sasl(workspaceId, token),
-      retries: 5,
-      retryDelay: 500,
-    });
-    closers.push(() => consumer.close(true));
-    return consumer;
-  };
-
-  const send = (producer: Producer<string, string, string, string>, topic: string, value: string) =>
-    producer.send({ messages: [{ topic, key: 'k', value }] });
-
-  /** Reads messages until `count` arrived or the bound passes. */
-  const readBack = async (
-    consumer: Consumer<string, string, string, string>,
-    topic: string,
-    count: number,
-  ) => {
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
-    const values: string[] = [];
-    // Bounded: an empty topic must not hang the test.
-    const timer = setTimeout(() => void stream.close(), 60_000);
-    try {
-      for await (const message of stream) {
-        values.push(message.value);
-        if (values.length >= count) break;
-      }
-    } finally {
-      clearTimeout(timer);
-      await stream.close();
-    }
-    return values;
-  };
+  const clients = kafkaTestClients({
+    bootstrap: () => stack.kafkaBootstrap!,
+    clientId: 'broker-access-test',
+    closers,
+    retryDelay: 500,
+    producerRetries: 3,
+    consumerRetries: 5,
+  });
+  const producerFor = (workspaceId: string, token: string) => clients.producer(sasl(workspaceId, token));
+  const consumerFor = (workspaceId: string, token: string, groupId: string) =>
+    clients.consumer(sasl(workspaceId, token), groupId);
 
   const createTopic = async (workspaceId: string, token: string, name: string) => {
     const response = await api(`/${workspaceId}/topics`, {
@@ -177,8 +131,8 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     const { token1, token2 } = await tokens('dev');
     const topic = await createTopic('dev', token1, 'orders');
     assert.equal(topic, 'dev-orders');
-    await send(producerFor('dev', token1), topic, 'first');
-    await send(producerFor('dev', token2), topic, 'second');
+    await sendOne(producerFor('dev', token1), topic, 'first');
+    await sendOne(producerFor('dev', token2), topic, 'second');
     const values = await readBack(consumerFor('dev', token2, 'dev-readers'), topic, 2);
     assert.deepEqual(values.sort(), ['first', 'second']);
   });
@@ -187,10 +141,10 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     const dev = await tokens('dev');
     const rival = await tokens('rival');
     const rivalTopic = await createTopic('rival', rival.token1, 'orders');
-    await send(producerFor('rival', rival.token1), rivalTopic, 'secret');
+    await sendOne(producerFor('rival', rival.token1), rivalTopic, 'secret');
 
     await assert.rejects(
-      send(producerFor('dev', dev.token1), rivalTopic, 'intrusion'),
+      sendOne(producerFor('dev', dev.token1), rivalTopic, 'intrusion'),
       /authori[sz]/i,
       'dev cannot write to rival',
     );
@@ -217,8 +171,8 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     const before = await tokens('dev');
     const oldProducer = producerFor('dev', before.token1);
     const token2Producer = producerFor('dev', before.token2);
-    await send(oldProducer, 'dev-orders', 'old-ok');
-    await send(token2Producer, 'dev-orders', 'token2-ok');
+    await sendOne(oldProducer, 'dev-orders', 'old-ok');
+    await sendOne(token2Producer, 'dev-orders', 'token2-ok');
 
     // Token 2 keeps producing throughout; every send must succeed.
     let stop = false;
@@ -227,7 +181,7 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     const steady = (async () => {
       while (!stop) {
         try {
-          await send(token2Producer, 'dev-orders', `steady-${token2Sent}`);
+          await sendOne(token2Producer, 'dev-orders', `steady-${token2Sent}`);
           token2Sent++;
         } catch (error) {
           token2Errors.push(error);
@@ -249,7 +203,7 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     const deadline = Date.now() + 30_000;
     while (!cutOff && Date.now() < deadline) {
       try {
-        await send(oldProducer, 'dev-orders', 'after-rotation');
+        await sendOne(oldProducer, 'dev-orders', 'after-rotation');
         await sleep(200);
       } catch (error) {
         cutOff = error;
@@ -292,7 +246,7 @@ describe('broker access from streaming tokens (real Kafka)', () => {
     let lastError: unknown = null;
     for (;;) {
       try {
-        await send(producerFor('rival', after.token2), 'rival-orders', 'new-token2');
+        await sendOne(producerFor('rival', after.token2), 'rival-orders', 'new-token2');
         break;
       } catch (error) {
         lastError = error;
@@ -301,7 +255,7 @@ describe('broker access from streaming tokens (real Kafka)', () => {
       }
     }
     await assert.rejects(mint('rival', before.token1), /invalid_client/);
-    await send(producerFor('rival', after.token1), 'rival-orders', 'promoted-token');
+    await sendOne(producerFor('rival', after.token1), 'rival-orders', 'promoted-token');
   });
 
   it('keeps clients working across a portal restart: same signing key, the broker keeps validating', async () => {
@@ -310,14 +264,14 @@ describe('broker access from streaming tokens (real Kafka)', () => {
       (await (await api('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
     ).keys.map((k) => k.kid);
     const producer = producerFor('dev', token2);
-    await send(producer, 'dev-orders', 'before-restart');
+    await sendOne(producer, 'dev-orders', 'before-restart');
     await stack.restartPortal();
     const kidsAfter = (
       (await (await api('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
     ).keys.map((k) => k.kid);
     assert.deepEqual(kidsAfter, kidsBefore);
-    await send(producer, 'dev-orders', 'after-restart');
+    await sendOne(producer, 'dev-orders', 'after-restart');
     // A fresh client mints a JWT from the restarted portal, signed with the same key.
-    await send(producerFor('dev', token2), 'dev-orders', 'fresh-after-restart');
+    await sendOne(producerFor('dev', token2), 'dev-orders', 'fresh-after-restart');
   });
 });

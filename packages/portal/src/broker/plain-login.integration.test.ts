@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { Admin } from '@platformatic/kafka';
+import { kafkaTestClients, readBack, sendOne } from '../../test-support/kafka-test-clients.ts';
 import { type Stack, startStack } from '../../test-support/stack.ts';
 import { generateStreamingToken } from '../tokens/streaming-token-format.ts';
 
@@ -61,55 +62,16 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
     return { mechanism: 'PLAIN' as const, username: login.username, password: login.password };
   };
 
-  const producerFor = (login: Login) => {
-    const producer = new Producer({
-      clientId: 'plain-test',
-      bootstrapBrokers: [stack.kafkaBootstrap!],
-      serializers: stringSerializers,
-      sasl: sasl(login),
-      retries: 1,
-      retryDelay: 300,
-    });
-    closers.push(() => producer.close(true));
-    return producer;
-  };
-
-  const consumerFor = (login: Login, groupId: string) => {
-    const consumer = new Consumer({
-      clientId: 'plain-test',
-      groupId,
-      bootstrapBrokers: [stack.kafkaBootstrap!],
-      deserializers: stringDeserializers,
-      sasl: sasl(login),
-      retries: 2,
-      retryDelay: 300,
-    });
-    closers.push(() => consumer.close(true));
-    return consumer;
-  };
-
-  const send = (producer: Producer<string, string, string, string>, topic: string, value: string) =>
-    producer.send({ messages: [{ topic, key: 'k', value }] });
-
-  const readBack = async (
-    consumer: Consumer<string, string, string, string>,
-    topic: string,
-    count: number,
-  ) => {
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
-    const values: string[] = [];
-    const timer = setTimeout(() => void stream.close(), 60_000);
-    try {
-      for await (const message of stream) {
-        values.push(message.value);
-        if (values.length >= count) break;
-      }
-    } finally {
-      clearTimeout(timer);
-      await stream.close();
-    }
-    return values;
-  };
+  const clients = kafkaTestClients({
+    bootstrap: () => stack.kafkaBootstrap!,
+    clientId: 'plain-test',
+    closers,
+    retryDelay: 300,
+    producerRetries: 1,
+    consumerRetries: 2,
+  });
+  const producerFor = (login: Login) => clients.producer(sasl(login));
+  const consumerFor = (login: Login, groupId: string) => clients.consumer(sasl(login), groupId);
 
   const createTopic = async (workspaceId: string, login: Login, name: string) => {
     const response = await api(`/${workspaceId}/topics`, {
@@ -123,7 +85,7 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
 
   /** The login is refused at authentication (not merely unauthorized) by the broker. */
   const assertLoginRefused = async (login: Login, what: string) => {
-    const error = await send(producerFor(login), 'dev-plain', 'must-not-arrive').then(
+    const error = await sendOne(producerFor(login), 'dev-plain', 'must-not-arrive').then(
       () => null,
       (e: unknown) => e,
     );
@@ -156,8 +118,8 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
   it("produces and consumes on its own workspace, with both tokens' logins", async () => {
     const dev = await logins('dev');
     const topic = await createTopic('dev', dev.token1, 'plain');
-    await send(producerFor(dev.token1), topic, 'from-token1');
-    await send(producerFor(dev.token2), topic, 'from-token2');
+    await sendOne(producerFor(dev.token1), topic, 'from-token1');
+    await sendOne(producerFor(dev.token2), topic, 'from-token2');
     const values = await readBack(consumerFor(dev.token2, 'dev-plain-readers'), topic, 2);
     assert.deepEqual(values.sort(), ['from-token1', 'from-token2']);
   });
@@ -166,9 +128,9 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
     const dev = await logins('dev');
     const rival = await logins('rival');
     const rivalTopic = await createTopic('rival', rival.token1, 'secrets');
-    await send(producerFor(rival.token1), rivalTopic, 'secret');
+    await sendOne(producerFor(rival.token1), rivalTopic, 'secret');
 
-    await assert.rejects(send(producerFor(dev.token1), rivalTopic, 'intrusion'), /authori[sz]/i);
+    await assert.rejects(sendOne(producerFor(dev.token1), rivalTopic, 'intrusion'), /authori[sz]/i);
     await assert.rejects(readBack(consumerFor(dev.token1, 'dev-intruder'), rivalTopic, 1), /authori[sz]/i);
     await assert.rejects(readBack(consumerFor(dev.token1, 'rival-group'), 'dev-plain', 1), /authori[sz]/i);
     const lister = new Admin({
@@ -210,12 +172,12 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
       'the workspace id as username',
     );
     // The right login still works after all that (nothing locked it out).
-    await send(producerFor(dev.token1), 'dev-plain', 'still-fine');
+    await sendOne(producerFor(dev.token1), 'dev-plain', 'still-fine');
   });
 
   it('refuses a rotated-away token at authentication, while the promoted token keeps its login', async () => {
     const before = await logins('rival');
-    await send(producerFor(before.token1), 'rival-secrets', 'before-rotation');
+    await sendOne(producerFor(before.token1), 'rival-secrets', 'before-rotation');
     const { etag } = {
       etag: (await api('/workspaces/rival/streaming-tokens', { session: admin })).headers.get('etag')!,
     };
@@ -229,7 +191,7 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
     const deadline = Date.now() + 30_000;
     let refused: unknown = null;
     while (!refused && Date.now() < deadline) {
-      refused = await send(producerFor(before.token1), 'rival-secrets', 'after-rotation').then(
+      refused = await sendOne(producerFor(before.token1), 'rival-secrets', 'after-rotation').then(
         () => null,
         (e: unknown) => e,
       );
@@ -239,7 +201,7 @@ describe('PLAIN logins with streaming tokens (real Kafka)', () => {
     assert.match(inspect(refused, { depth: 6 }), /Invalid username or password|SASL|authenticat/i);
     const after = await logins('rival');
     assert.deepEqual(after.token1, before.token2, 'Token 2 is now Token 1, with the same login');
-    await send(producerFor(after.token1), 'rival-secrets', 'promoted');
+    await sendOne(producerFor(after.token1), 'rival-secrets', 'promoted');
   });
 
   it("keeps every password out of the portal's and the broker's logs", async () => {
