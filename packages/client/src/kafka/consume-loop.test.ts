@@ -44,6 +44,8 @@ class FakeConsumer extends EventEmitter implements GroupConsumer {
   closes = 0;
   forceClosed = false;
   active = true;
+  memberId: string | null = null;
+  joins = 0;
   #streams: Readable[];
   #behaviour: Behaviour;
 
@@ -56,8 +58,15 @@ class FakeConsumer extends EventEmitter implements GroupConsumer {
   async consume(): Promise<KafkaMessagesStream> {
     const next = this.#streams.shift();
     if (!next) throw new Error('no more streams in this test');
+    this.memberId ??= 'member-1';
     this.emit('consumer:group:join', { assignments: [{ topic: 't', partitions: [0] }] });
     return next as unknown as KafkaMessagesStream;
+  }
+
+  async joinGroup(): Promise<string> {
+    this.joins++;
+    this.active = true;
+    return this.memberId ?? '';
   }
 
   commit(options: { offsets: { offset: bigint }[] }): Promise<void> {
@@ -122,10 +131,10 @@ async function until(what: string, check: () => boolean, ms = 5_000): Promise<vo
 }
 
 describe('ConsumeLoop when Kafka misbehaves', () => {
-  test('a stream whose fetch never calls back is replaced (new consumer), reading on', async () => {
+  test('a stream whose fetch never calls back is replaced, reading on', async () => {
     const first = stream();
     const second = stream();
-    const { factory, created } = consumers([[first], [second]]);
+    const { factory, created } = consumers([[first, second]]);
     const restarts: unknown[] = [];
     const onRestart = (event: unknown) => restarts.push(event);
     subscribe(consumeLoopRestarts.name, onRestart);
@@ -136,16 +145,33 @@ describe('ConsumeLoop when Kafka misbehaves', () => {
       first.emit('fetch');
       await until('the first message', () => handled.length === 1);
       // Nothing more, no fetch completing: the watchdog (stallMs 300) starts over.
-      await until('a second consumer', () => created.length === 2, 3_000);
-      await until('the first consumer to be closed', () => created[0]!.closes === 1);
       second.push(message(0, 1));
-      await until('the message after the restart', () => handled.length === 2);
+      await until('the message after the restart', () => handled.length === 2, 3_000);
       assert.deepEqual(handled, ['0:0', '0:1']);
       assert.ok(first.destroyed);
+      assert.equal(created.length, 1, 'a consumer still in its group is kept (a new stream is enough)');
       assert.equal(restarts.length, 1);
       assert.match(String((restarts[0] as { reason: Error }).reason.message), /no fetch completed/);
     } finally {
       unsubscribe(consumeLoopRestarts.name, onRestart);
+      await consumeLoop.close().catch(() => {});
+    }
+  });
+
+  test('a stalled consumer that is out of its group is replaced by a new one', async () => {
+    const first = stream();
+    const second = stream();
+    const { factory, created } = consumers([[first], [second]]);
+    const { consumeLoop, handled } = loop(factory);
+    try {
+      await consumeLoop.start();
+      first.emit('fetch');
+      created[0]!.active = false;
+      await until('a second consumer', () => created.length === 2, 3_000);
+      await until('the first consumer to be closed', () => created[0]!.closes === 1);
+      second.push(message(0, 3));
+      await until('a message from the new consumer', () => handled.length === 1);
+    } finally {
       await consumeLoop.close().catch(() => {});
     }
   });
@@ -166,20 +192,24 @@ describe('ConsumeLoop when Kafka misbehaves', () => {
     await consumeLoop.close().catch(() => {});
   });
 
-  test("the consumer's 'error' (it could not rejoin its group) does not crash: a new consumer reads on", async () => {
+  test("the consumer's 'error' (it could not rejoin its group) does not crash: it rejoins and reads on", async () => {
     const first = stream();
     const second = stream();
-    const { factory, created } = consumers([[first], [second]]);
+    const { factory, created } = consumers([[first, second]]);
     const { consumeLoop, handled, fatal } = loop(factory, { stallMs: 60_000 });
     await consumeLoop.start();
     first.emit('fetch');
-    created[0]!.emit('error', new Error('joinGroup failed 4 times'));
-    await until('a second consumer', () => created.length === 2, 3_000);
+    const consumer = created[0]!;
+    // What @platformatic/kafka leaves behind: a member id, no heartbeat, the topic still tracked.
+    consumer.active = false;
+    consumer.emit('error', new Error('joinGroup failed 4 times'));
     second.push(message(0, 7));
-    await until('a message from the new consumer', () => handled.length === 1);
+    await until('a message after the rejoin', () => handled.length === 1, 3_000);
+    assert.equal(consumer.joins, 1, 'joined again before reading');
+    assert.equal(created.length, 1);
     assert.deepEqual(fatal, []);
     await consumeLoop.close();
-    assert.equal(created[1]!.closes, 1);
+    assert.equal(consumer.closes, 1);
   });
 
   test('no restart while the handler runs, nor while the member holds no partitions', async () => {

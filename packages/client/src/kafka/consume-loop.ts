@@ -57,7 +57,10 @@ export interface ConsumeLoopOptions {
   consumers?: GroupConsumerFactory;
 }
 
-/** Each time a loop starts over, with why: `{ topic, groupId, reason: Error, newConsumer: boolean }`. */
+/**
+ * Each time a loop starts over or retries its subscription, with why:
+ * `{ topic, groupId, reason: Error, newConsumer: boolean, subscribing?: true }`.
+ */
 export const consumeLoopRestarts = channel('streamgate:client:consume-loop:restart');
 
 type Outcome = { kind: 'ended' } | { kind: 'broken'; error: unknown; handledAny: boolean };
@@ -66,7 +69,7 @@ export class ConsumeLoop {
   #options: ConsumeLoopOptions;
   #consumers: GroupConsumerFactory;
   #consumer: GroupConsumer;
-  /** The consumer lost its group or stalled: the next restart needs a new one. */
+  /** The consumer stalled out of its group: the next restart needs a new one. */
   #consumerBroken = false;
   #stream: KafkaMessagesStream | null = null;
   /** Ends the current #drain (the stream stalled, the consumer broke, close()). */
@@ -129,21 +132,17 @@ export class ConsumeLoop {
       if (isAccessError(error)) void this.#options.classify(error, 'heartbeat').catch(() => {});
     });
     // The consumer emits 'error' when it could not rejoin its group after a heartbeat: it sends no
-    // more heartbeats and is out of the group for good. Without a listener that emit throws from a
-    // socket callback and kills the process; here it makes the loop start over with a new consumer.
+    // more heartbeats and is out of the group until it joins again. Without a listener that emit
+    // throws from a socket callback and kills the process; here the loop starts over (and rejoins).
     consumer.on('error', (error: Error) => {
-      if (current()) this.#breakConsumer(error);
+      if (current()) this.#interrupt?.(error);
     });
     consumer.on('consumer:heartbeat:stalled', ({ lastError }: { lastError?: unknown }) => {
-      if (current())
-        this.#breakConsumer(new Error('the group heartbeat made no progress', { cause: lastError }));
+      if (!current()) return;
+      this.#consumerBroken = true;
+      this.#interrupt?.(new Error('the group heartbeat made no progress', { cause: lastError }));
     });
     return consumer;
-  }
-
-  #breakConsumer(error: Error): void {
-    this.#consumerBroken = true;
-    this.#interrupt?.(error);
   }
 
   /** Joins the group and starts handling messages. */
@@ -186,7 +185,11 @@ export class ConsumeLoop {
       return;
     }
     if (now - this.#lastProgress < this.#stallMs) return;
-    this.#breakConsumer(
+    // A new stream has connections of its own; a consumer out of its group is replaced as well.
+    // (Not by default: a replaced consumer that could not leave holds its partitions until its
+    // session times out, and the new one waits for that.)
+    if (!this.#consumer.isActive()) this.#consumerBroken = true;
+    this.#interrupt?.(
       new Error(
         `no fetch completed for ${now - this.#lastProgress} ms while holding partitions ${this.#assigned.join(', ')}`,
       ),
@@ -202,6 +205,10 @@ export class ConsumeLoop {
     for (let attempt = 0; ; attempt++) {
       try {
         if (this.#consumerBroken) await this.#replaceConsumer();
+        // consume() joins only when the consumer has no member id or the topic is new to it. After
+        // a failed join (its own, or after a heartbeat) it has both, and would read with no
+        // membership, its commits waiting for a heartbeat that never comes: join first.
+        else await this.#rejoinIfOut();
         const stream = await this.#consumer.consume({
           topics: [topic],
           mode: 'committed',
@@ -219,15 +226,24 @@ export class ConsumeLoop {
         const delay = kafkaRetryDelays[attempt];
         if (this.#stopping || this.#fatal || delay === undefined || isPermanentKafkaError(classified))
           throw classified;
-        // A consume() that failed half-way (its group join) leaves the consumer out of the group
-        // with the topic tracked; the next attempt would read without a membership. Start afresh.
-        this.#consumerBroken = true;
+        consumeLoopRestarts.publish({
+          topic: this.#options.topic,
+          groupId: this.#options.groupId,
+          reason: classified,
+          newConsumer: false,
+          subscribing: true,
+        });
         await sleep(delay);
       }
     }
   }
 
-  /** A new Kafka consumer in place of one that lost its group or stalled. */
+  async #rejoinIfOut(): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer.memberId !== null && !consumer.isActive()) await consumer.joinGroup();
+  }
+
+  /** A new Kafka consumer in place of one that stalled out of its group. */
   async #replaceConsumer(): Promise<void> {
     const old = this.#consumer;
     this.#consumerBroken = false;

@@ -21,6 +21,10 @@ export interface GroupConsumer extends Pick<EventEmitter, 'on'> {
   close(force: boolean): Promise<void>;
   /** In the group with a running heartbeat (false while it (re)joins). */
   isActive(): boolean;
+  /** Null until it first joins its group. */
+  readonly memberId: string | null;
+  /** (Re)joins the group with the topics it tracks. */
+  joinGroup(): Promise<string>;
 }
 
 export interface GroupConsumerFactory {
