@@ -5,17 +5,21 @@ import { ConfigError } from '../packages/portal/src/config.ts';
 const usage = `Usage: ./streamgate <command> [options]
 
 Commands:
-  up [--tls]         Set up and run the whole stack on embedded defaults: the web UI (built when
+  up [--tls] [--brokers 3]
+                     Set up and run the whole stack on embedded defaults: the web UI (built when
                      needed), the portal (SQLite in ./.streamgate) and a local Kafka broker.
   serve [--port N] [--data-dir DIR] [--tls]
                      The portal alone (settings from STREAMGATE_* variables; see README).
-  kafka [--tls]      The local Kafka broker alone, validating the portal's JWTs.
+  kafka [--tls] [--brokers 3]
+                     The local Kafka broker alone, validating the portal's JWTs.
   test               Lint, type-check and every test (PostgreSQL, Kafka, Chromium and the Python
                      quixstreams client are installed and started as needed). Non-zero on failure.
   setup              Install what the tests need without running them.
 
   --tls              A private CA in the data dir (<data dir>/tls/ca.pem, kept across restarts):
                      the portal serves HTTPS and the broker SASL_SSL with certificates from it.
+  --brokers 3        A KRaft cluster of three brokers (three voters) on loopback instead of one
+                     broker; new topics get replication factor 3 (min.insync.replicas 2).
 `;
 
 // A configuration mistake (a STREAMGATE_* setting, a certificate file) is the user's to fix: its
