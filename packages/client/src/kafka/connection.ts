@@ -1,4 +1,5 @@
 // Connection options shared by every Kafka client this library creates.
+import type { EventEmitter } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
 import { type MappedBrokerConfig, validateOAuthBearerAuthBytes } from '../broker-config.ts';
@@ -46,4 +47,19 @@ export function kafkaConnectionOptions(
     };
   }
   return options;
+}
+
+const ignore = () => {};
+
+/**
+ * Listens to the 'error' events of every broker connection `client` opens. @platformatic/kafka
+ * 2.12.1's connection pool listens to a connection's first 'error' only; a connection that emits a
+ * second one (a re-authentication failing on a socket that already failed, as when brokers stop)
+ * throws it from a socket callback: an uncaught exception that kills the process. The requests of
+ * that connection fail through their own callbacks either way, so nothing is lost by listening.
+ */
+export function listenToConnectionErrors(client: Pick<EventEmitter, 'on'>): void {
+  client.on('client:broker:connect', ({ connection }: { connection: EventEmitter }) => {
+    connection.on('error', ignore);
+  });
 }

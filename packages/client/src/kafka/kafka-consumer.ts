@@ -8,7 +8,7 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
-import type { KafkaConnectionOptions } from './connection.ts';
+import { type KafkaConnectionOptions, listenToConnectionErrors } from './connection.ts';
 
 export type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
 export type KafkaMessagesStream = MessagesStream<Buffer, Buffer, string, Buffer>;
@@ -35,8 +35,8 @@ export interface GroupConsumerFactory {
 
 export function platformaticConsumers(connection: KafkaConnectionOptions): GroupConsumerFactory {
   return {
-    create: (groupId) =>
-      new Consumer<Buffer, Buffer, string, Buffer>({
+    create: (groupId) => {
+      const consumer = new Consumer<Buffer, Buffer, string, Buffer>({
         ...connection,
         groupId,
         autocommit: false,
@@ -49,7 +49,11 @@ export function platformaticConsumers(connection: KafkaConnectionOptions): Group
           headerKey: (k?: Buffer) => k?.toString('utf8'),
           headerValue: (v?: Buffer) => v,
         },
-      }) as GroupConsumer,
+      });
+      // Its message streams' connections too: they come from the consumer's pools.
+      listenToConnectionErrors(consumer);
+      return consumer as GroupConsumer;
+    },
     forceClose: (consumer) => {
       // Consumer.close() resets itself to "open" when the group leave fails, with its connections
       // still up. The base client's close() marks it closed and drops every connection, with no

@@ -2,7 +2,7 @@
 // that messages of a stream keep their order. Messages queued while a request is in flight form
 // the next batch, which is how throughput grows with load without a linger delay.
 import { defaultPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
-import type { KafkaConnectionOptions } from './connection.ts';
+import { type KafkaConnectionOptions, listenToConnectionErrors } from './connection.ts';
 import { isPermanentKafkaError, kafkaRetryDelays } from './error-chain.ts';
 
 export interface OutgoingMessage {
@@ -97,6 +97,7 @@ export class SendQueue {
         headerValue: (v?: Buffer) => v,
       },
     });
+    listenToConnectionErrors(this.#producer);
   }
 
   /** Messages delivered so far. */
