@@ -183,6 +183,49 @@ describe('createAclReconciler', () => {
     assert.deepEqual(new Set([...kafka.acls.values()].map((b) => b.principal)), new Set(['User:sgt-c']));
   });
 
+  test('cuts off tokens no longer active in a first deletion, before it plans the rest; strays follow', async () => {
+    const kept: ActivePrincipal = { principal: 'sgt-kept', workspaceId: 'ws1' };
+    const stray: AclBinding = { ...planAcls([kept])[0]!, resourceName: 'ws2-' };
+    const kafka = fakeAdmin([
+      adminAcl,
+      ...planAcls([{ principal: 'sgt-old', workspaceId: 'ws1' }, kept]),
+      stray,
+    ]);
+    const deletions: string[][] = [];
+    const reconciler = createAclReconciler({
+      admin: {
+        ...kafka.admin,
+        async deleteAcls(filters) {
+          deletions.push([...new Set(filters.map((f) => `${f.principal} ${f.resourceName}`))]);
+          return kafka.admin.deleteAcls(filters);
+        },
+      },
+      listActivePrincipals: async () => [kept, { principal: 'sgt-new', workspaceId: 'ws1' }],
+      logger: recordingLogger().logger,
+    });
+    const result = await reconciler.reconcileNow();
+    assert.deepEqual(deletions, [['User:sgt-old ws1-'], ['User:sgt-kept ws2-']]);
+    assert.equal(result.deleted, planAcls([kept]).length + 1);
+    assert.deepEqual(
+      new Set(kafka.acls.keys()),
+      new Set([adminAcl, ...planAcls([kept, { principal: 'sgt-new', workspaceId: 'ws1' }])].map(aclKey)),
+    );
+  });
+
+  test('refuses an owned-principal prefix outside User: at creation', () => {
+    for (const ownedPrincipalPrefix of ['sgt-', 'User:'])
+      assert.throws(
+        () =>
+          createAclReconciler({
+            admin: fakeAdmin().admin,
+            listActivePrincipals: async () => [],
+            logger: recordingLogger().logger,
+            ownedPrincipalPrefix,
+          }),
+        TypeError,
+      );
+  });
+
   test('a broker outage is recorded, reported to the caller, and converges later', async () => {
     const kafka = fakeAdmin();
     const reconciler = createAclReconciler({

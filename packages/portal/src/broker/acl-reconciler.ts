@@ -71,6 +71,9 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
   const { admin, listActivePrincipals, logger } = options;
   const intervalMs = options.intervalMs ?? 30_000;
   const ownedPrefix = options.ownedPrincipalPrefix ?? defaultOwnedPrincipalPrefix;
+  // Checked here too (diffAcls checks it): the cut-off deletes by this prefix before any diff.
+  if (!ownedPrefix.startsWith('User:') || ownedPrefix.length <= 'User:'.length)
+    throw new TypeError('ownedPrincipalPrefix must be a non-empty User: prefix, e.g. User:sgt-.');
   const now = options.now ?? (() => new Date());
   if (!Number.isFinite(intervalMs) || intervalMs < 100)
     throw new TypeError('intervalMs must be at least 100.');
@@ -105,6 +108,15 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
         if (problem) skipped.push({ principal: String(row.principal), reason: problem });
         return problem === null;
       });
+      // The cut-off first: the ACLs of principals no active token has (rotated, revoked, deleted
+      // workspaces) go before the whole plan is computed, which with thousands of tokens takes
+      // longer than the deletion itself. Revoke before granting: if the run fails halfway, it fails
+      // towards less access. Each binding is an exact filter (LITERAL or PREFIXED, never ANY/MATCH).
+      const active = new Set(principals.map((row) => `User:${row.principal}`));
+      const inactive = existing.filter(
+        (binding) => binding.principal.startsWith(ownedPrefix) && !active.has(binding.principal),
+      );
+      const revoked = await deleteEach(inactive, skipped);
       const conflicts = conflictingPrincipals(principals);
       if (conflicts.length > 0) {
         logger.warn('Streaming-token principals listed under several workspaces get no ACLs', {
@@ -112,10 +124,12 @@ export function createAclReconciler(options: AclReconcilerOptions): AclReconcile
         });
       }
       const desired = planAcls(principals);
-      const { toCreate, toDelete } = diffAcls(existing, desired, ownedPrefix);
-      // Revoke before granting: if the run fails halfway, it fails towards less access.
-      // Each binding is an exact filter (its pattern type is LITERAL or PREFIXED, never ANY/MATCH).
-      const deleted = await deleteEach(toDelete, skipped);
+      const gone = new Set(inactive);
+      const rest = gone.size > 0 ? existing.filter((binding) => !gone.has(binding)) : existing;
+      // What remains: ACLs of active principals that differ from the plan (stray or conflicting).
+      const { toCreate, toDelete: strays } = diffAcls(rest, desired, ownedPrefix);
+      const toDelete = [...inactive, ...strays];
+      const deleted = { failed: revoked.failed + (await deleteEach(strays, skipped)).failed };
       if (toCreate.length > 0) await admin.createAcls(toCreate);
       if (skipped.length > 0) {
         logger.warn('Kafka ACL reconciliation skipped some rows or ACLs (they get no access)', { skipped });
