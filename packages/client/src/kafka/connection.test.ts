@@ -1,14 +1,30 @@
 import assert from 'node:assert/strict';
+import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { listenToConnectionErrors } from './connection.ts';
+import { forgetConnectionErrors, listenToConnectionErrors } from './connection.ts';
+
+const instances = channel('plt:kafka:instances');
+
+function newConnection(ownerId: number): EventEmitter & { ownerId: number } {
+  const connection = Object.assign(new EventEmitter(), { ownerId });
+  instances.publish({ type: 'connection', instance: connection });
+  connection.once('error', () => {}); // what the connection pool does
+  return connection;
+}
 
 test("a broker connection's second 'error' (its pool listens once) does not throw", () => {
-  const client = new EventEmitter();
+  const client = { instanceId: 9001 };
   listenToConnectionErrors(client);
-  const connection = new EventEmitter();
-  connection.once('error', () => {}); // what the connection pool does
-  client.emit('client:broker:connect', { connection });
-  connection.emit('error', new Error('Connection error'));
-  assert.doesNotThrow(() => connection.emit('error', new Error('Connection to 127.0.0.1:9092 failed.')));
+  try {
+    const connection = newConnection(9001);
+    connection.emit('error', new Error('Connection error'));
+    assert.doesNotThrow(() => connection.emit('error', new Error('Connection to 127.0.0.1:9092 failed.')));
+    // Connections of other clients are left alone.
+    const theirs = newConnection(9002);
+    theirs.emit('error', new Error('Connection error'));
+    assert.throws(() => theirs.emit('error', new Error('second')), /second/);
+  } finally {
+    forgetConnectionErrors(client);
+  }
 });

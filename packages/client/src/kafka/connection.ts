@@ -1,4 +1,5 @@
 // Connection options shared by every Kafka client this library creates.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
@@ -51,15 +52,35 @@ export function kafkaConnectionOptions(
 
 const ignore = () => {};
 
+/** Where @platformatic/kafka publishes every client, pool and connection it creates. */
+const platformaticInstances = 'plt:kafka:instances';
+/** The instance ids of the Kafka clients this library created. */
+const ours = new Set<number>();
+
+function onInstance(message: unknown): void {
+  const { type, instance } = message as {
+    type: string;
+    instance: { ownerId?: number } & Pick<EventEmitter, 'on'>;
+  };
+  if (type === 'connection' && instance.ownerId !== undefined && ours.has(instance.ownerId))
+    instance.on('error', ignore);
+}
+
 /**
- * Listens to the 'error' events of every broker connection `client` opens. @platformatic/kafka
- * 2.12.1's connection pool listens to a connection's first 'error' only; a connection that emits a
- * second one (a re-authentication failing on a socket that already failed, as when brokers stop)
- * throws it from a socket callback: an uncaught exception that kills the process. The requests of
- * that connection fail through their own callbacks either way, so nothing is lost by listening.
+ * Listens to the 'error' events of every broker connection `client` opens (its message streams'
+ * too), from the moment each is created. @platformatic/kafka 2.12.1's connection pool listens to a
+ * connection's first 'error' only; a connection that emits a second one (its socket fails during a
+ * (re-)authentication, then the authentication fails, as when brokers stop) throws it from a socket
+ * callback: an uncaught exception that kills the process. The requests of that connection fail
+ * through their own callbacks either way, so nothing is lost by listening.
  */
-export function listenToConnectionErrors(client: Pick<EventEmitter, 'on'>): void {
-  client.on('client:broker:connect', ({ connection }: { connection: EventEmitter }) => {
-    connection.on('error', ignore);
-  });
+export function listenToConnectionErrors(client: { readonly instanceId: number }): void {
+  if (ours.size === 0) subscribe(platformaticInstances, onInstance);
+  ours.add(client.instanceId);
+}
+
+/** Stops listening for `client`'s new connections (it is closed). */
+export function forgetConnectionErrors(client: { readonly instanceId: number }): void {
+  ours.delete(client.instanceId);
+  if (ours.size === 0) unsubscribe(platformaticInstances, onInstance);
 }

@@ -50,7 +50,6 @@ export function platformaticConsumers(connection: KafkaConnectionOptions): Group
           headerValue: (v?: Buffer) => v,
         },
       });
-      // Its message streams' connections too: they come from the consumer's pools.
       listenToConnectionErrors(consumer);
       return consumer as GroupConsumer;
     },
