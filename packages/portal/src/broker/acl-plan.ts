@@ -100,7 +100,12 @@ export function planAcls(principals: readonly ActivePrincipal[]): AclBinding[] {
       });
     }
   }
-  return bindings.sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : aclKey(a) > aclKey(b) ? 1 : 0));
+  // Each key built once: at thousands of workspaces, building two per comparison was most of a
+  // reconcile's CPU before its first ACL change (bench/rotation-cutoff.ts --workspaces).
+  return bindings
+    .map((binding) => ({ binding, key: aclKey(binding) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ binding }) => binding);
 }
 
 /** Why a database row cannot be planned (planAcls would throw), or null when it can. */

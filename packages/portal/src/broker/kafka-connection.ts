@@ -100,7 +100,8 @@ export function createKafkaConnection(deps: {
     reconcileNow: () => reconciler.reconcileNow(),
     /**
      * After a rotation: whether the broker already refuses what the database deactivated. Waits
-     * for one reconcile that starts after the call (so it sees the rotation), at most
+     * for one reconcile that reads the database after the call (so it sees the rotation: a new
+     * run, or the one already describing the broker's ACLs), at most
      * `waitMs`; 'pending' means that run failed or is still going, and the reconciler retries
      * with backoff until the ACLs match.
      */
