@@ -9,13 +9,14 @@
 // (it imports the built client: `npm run build -w packages/client` first, or add
 // --conditions=streamgate-source to run the client's sources).
 //
-// It found two client problems, both fixed in packages/client/src/kafka/consume-loop.ts: a consumer
-// stopped reading after a kill, silently, in 2 runs of 7 (its loop awaited a commit that
-// @platformatic/kafka 2.12.1 never settles once the consumer is out of its group, and close() then
-// waited on that loop); and once an 'error' event of the Kafka consumer (a failed rejoin after a
-// heartbeat, with the cluster stopped) crashed the file, nobody listening. The loop now bounds its
-// commits and every step of close(), listens to that event, rejoins before reading again, and
-// starts over when no fetch completes for 30 s while it holds partitions.
+// It found two client problems, both fixed in packages/client/src/kafka/ (bench/RESULTS.md has the
+// details and the runs): a consumer stopped reading after a kill, silently, in 2 runs of 7 (its loop
+// awaited a commit that @platformatic/kafka 2.12.1 never settles once the consumer is out of its
+// group, and close() then waited on that loop); and 'error' events nobody listened to crashed the
+// file after the clusters stopped (the Kafka consumer's when it cannot rejoin its group, and a
+// broker connection's second one: its pool listens once). The loop now bounds its commits and every
+// step of close(), rejoins before reading again, starts over when no fetch completes for 30 s while
+// it holds partitions, and listens to the consumer's and every connection's 'error'.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
