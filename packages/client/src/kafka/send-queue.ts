@@ -1,9 +1,10 @@
 // Batches messages for one Kafka topic into produce requests, one request in flight at a time so
 // that messages of a stream keep their order. Messages queued while a request is in flight form
 // the next batch, which is how throughput grows with load without a linger delay.
-import { defaultPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { type KafkaConnectionOptions, listenToConnectionErrors } from './connection.ts';
 import { isPermanentKafkaError, kafkaRetryDelays } from './error-chain.ts';
+import { keyPartitionHash } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
   key: string | null;
@@ -44,7 +45,7 @@ const keyCacheSize = 4096;
 
 interface KeyEntry {
   bytes: Buffer;
-  /** What the Kafka client's default partitioner computes for these bytes (it takes it modulo the partition count). */
+  /** keyPartitionHash of these bytes (the Kafka client takes it modulo the partition count). */
   hash: number;
 }
 
@@ -148,8 +149,7 @@ export class SendQueue {
     const record: Batch['messages'][number] = { topic: this.topic, value: message.value };
     if (message.key !== null) {
       // Encoding the key and hashing it for its partition cost a tenth of a send (profiled): done
-      // once per stream id. The hash is the Kafka client's own default partitioner, so a key lands
-      // on the same partition as without the cache.
+      // once per stream id. The hash is the Java clients' and librdkafka's (keyPartitionHash).
       const key = this.#key(message.key);
       record.key = key.bytes;
       record.partition = message.partition ?? key.hash;
@@ -166,7 +166,7 @@ export class SendQueue {
     if (!entry) {
       if (this.#keys.size >= keyCacheSize) this.#keys.clear();
       const bytes = Buffer.from(key, 'utf8');
-      entry = { bytes, hash: defaultPartitioner({ topic: this.topic, value: bytes }, bytes) };
+      entry = { bytes, hash: keyPartitionHash(bytes) };
       this.#keys.set(key, entry);
     }
     return entry;
