@@ -287,26 +287,52 @@ export class ConsumeLoop {
     }
   }
 
-  /** Handles messages until the stream ends, breaks, is interrupted, or a handler fails. */
+  /**
+   * Handles messages until the stream ends, breaks, is interrupted, or a handler fails. It takes
+   * what the stream holds with read(), and waits (for data, its end, a failure or an interruption)
+   * only when nothing is left: one wait per fetch, not a promise race per message (that cost about
+   * 1 µs a message and kept a reaction per message on the interruption until the stream ended).
+   */
   async #drain(stream: KafkaMessagesStream): Promise<Outcome> {
     let handledAny = false;
-    const interrupted = new Promise<{ interrupted: Error }>((resolve) => {
-      this.#interrupt = (error) => resolve({ interrupted: error });
-    });
-    const messages = stream[Symbol.asyncIterator]();
+    let ended = false;
+    let failure = null as { error: unknown } | null;
+    let wake: (() => void) | null = null;
+    const onReadable = () => wake?.();
+    const onEnd = () => {
+      ended = true;
+      wake?.();
+    };
+    const onError = (error: unknown) => {
+      failure ??= { error };
+      wake?.();
+    };
+    const onClose = () => {
+      if (!ended) failure ??= { error: new Error('the message stream closed before its end') };
+      wake?.();
+    };
+    this.#interrupt = (error) => {
+      failure ??= { error };
+      // Not awaited: a stream whose fetch never calls back may never finish closing either.
+      stream.destroy();
+      wake?.();
+    };
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
     try {
       while (!this.#stopping) {
-        const next = messages.next();
-        next.catch(() => {});
-        const step = await Promise.race([next, interrupted]);
-        if ('interrupted' in step) {
-          // Not awaited: a stream whose fetch never calls back may never finish closing either.
-          stream.destroy();
-          return { kind: 'broken', error: step.interrupted, handledAny };
+        if (failure) return { kind: 'broken', error: failure.error, handledAny };
+        const message = stream.read() as KafkaMessage | null;
+        if (message === null) {
+          if (ended) return { kind: 'ended' };
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = null;
+          continue;
         }
-        if (step.done) return { kind: 'ended' };
-        const message = step.value;
-        if (this.#stopping) break;
         try {
           const result = this.#options.handle(message);
           if (result && typeof (result as Promise<void>).then === 'function') {
@@ -337,10 +363,13 @@ export class ConsumeLoop {
       }
       stream.destroy();
       return { kind: 'ended' };
-    } catch (error) {
-      return { kind: 'broken', error, handledAny };
     } finally {
       this.#interrupt = null;
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('close', onClose);
+      // (A later 'error' still has the listener #subscribeWithRetry gave every stream.)
+      stream.off('error', onError);
     }
   }
 
