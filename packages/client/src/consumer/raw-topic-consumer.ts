@@ -35,6 +35,8 @@ export class RawTopicConsumer extends ConsumerBase<RawConsumedMessage, { error: 
       offset: message.offset,
       timestamp: message.timestamp,
     };
-    return then(this.#received.emit(raw), () => this.offer(raw));
+    const received = this.#received.emit(raw);
+    // No closure per message unless a handler is asynchronous.
+    return received ? then(received, () => this.offer(raw)) : this.offer(raw);
   }
 }

@@ -78,7 +78,8 @@ export class ConsumeLoop {
   #stopping = false;
   #fatal: Error | null = null;
   #handling: Promise<void> | null = null;
-  #toCommit = new Map<number, CommitOptionsPartition>();
+  /** The last handled message of each partition since the last commit (its offset + 1 is committed). */
+  #toCommit = new Map<number, KafkaMessage>();
   #committing: Promise<void> = Promise.resolve();
   #sinceCommit = 0;
   #commitTimer: NodeJS.Timeout | null = null;
@@ -351,12 +352,7 @@ export class ConsumeLoop {
         this.#handled++;
         this.#lastProgress = Date.now();
         if (this.#options.commit.enabled) {
-          this.#toCommit.set(message.partition, {
-            topic: message.topic,
-            partition: message.partition,
-            offset: message.offset + 1n,
-            leaderEpoch: message.leaderEpoch,
-          });
+          this.#toCommit.set(message.partition, message);
           if (++this.#sinceCommit >= this.#options.commit.everyMessages)
             void this.#commit(false).catch(() => {});
         }
@@ -407,7 +403,12 @@ export class ConsumeLoop {
     if (!this.#options.commit.enabled || this.#toCommit.size === 0) return;
     const consumer = this.#consumer;
     if (!required && !consumer.isActive()) return;
-    const offsets = [...this.#toCommit.values()];
+    const offsets: CommitOptionsPartition[] = [...this.#toCommit.values()].map((message) => ({
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset + 1n,
+      leaderEpoch: message.leaderEpoch,
+    }));
     this.#toCommit.clear();
     this.#sinceCommit = 0;
     try {
