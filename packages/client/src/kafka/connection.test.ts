@@ -14,7 +14,7 @@ function newConnection(ownerId: number): EventEmitter & { ownerId: number } {
 }
 
 test("a broker connection's second 'error' (its pool listens once) does not throw", () => {
-  const client = { instanceId: 9001 };
+  const client = Object.assign(new EventEmitter(), { instanceId: 9001 });
   listenToConnectionErrors(client);
   try {
     const connection = newConnection(9001);
@@ -27,4 +27,13 @@ test("a broker connection's second 'error' (its pool listens once) does not thro
   } finally {
     forgetConnectionErrors(client);
   }
+});
+
+test('a closed client stops being listened for: its later connections are left alone', () => {
+  const client = Object.assign(new EventEmitter(), { instanceId: 9003 });
+  listenToConnectionErrors(client);
+  client.emit('client:close');
+  const later = newConnection(9003);
+  later.emit('error', new Error('Connection error'));
+  assert.throws(() => later.emit('error', new Error('second')), /second/);
 });

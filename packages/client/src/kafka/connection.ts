@@ -74,13 +74,17 @@ function onInstance(message: unknown): void {
  * callback: an uncaught exception that kills the process. The requests of that connection fail
  * through their own callbacks either way, so nothing is lost by listening.
  */
-export function listenToConnectionErrors(client: { readonly instanceId: number }): void {
+export function listenToConnectionErrors(client: KafkaClientIdentity): void {
   if (ours.size === 0) subscribe(platformaticInstances, onInstance);
   ours.add(client.instanceId);
+  // A closed client opens no more connections (its own already have the listener).
+  client.once('client:close', () => forgetConnectionErrors(client));
 }
 
+type KafkaClientIdentity = { readonly instanceId: number } & Pick<EventEmitter, 'once'>;
+
 /** Stops listening for `client`'s new connections (it is closed). */
-export function forgetConnectionErrors(client: { readonly instanceId: number }): void {
-  ours.delete(client.instanceId);
+export function forgetConnectionErrors(client: KafkaClientIdentity): void {
+  if (!ours.delete(client.instanceId)) return;
   if (ours.size === 0) unsubscribe(platformaticInstances, onInstance);
 }
