@@ -103,11 +103,11 @@ function isLongInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
-/** Where the number read by the last exactAt() ends. */
-let numberEnd = 0;
-
-/** The exact value of the number whose source starts at `start`, when it is written as an integer. */
-function exactAt(text: string, start: number, parsed: number): number | bigint {
+/**
+ * The exact value of the number whose source starts at `start` when it is written as an integer
+ * (else `parsed`), and where its source ends.
+ */
+function exactAt(text: string, start: number, parsed: number): { value: number | bigint; end: number } {
   let i = start;
   if (text.charCodeAt(i) === 0x2d) i++;
   const digits = i;
@@ -115,18 +115,17 @@ function exactAt(text: string, start: number, parsed: number): number | bigint {
     const c = text.charCodeAt(i);
     if (c < 0x30 || c > 0x39) break;
   }
-  numberEnd = i;
   const next = text.charCodeAt(i);
   if (i === digits || next === 0x2e || next === 0x65 || next === 0x45) {
-    numberEnd = skipValue(text, start);
-    return parsed; // written with a fraction or an exponent: not an integer in the source
+    // Written with a fraction or an exponent: not an integer in the source.
+    return { value: parsed, end: skipValue(text, start) };
   }
-  return BigInt(text.slice(start, i));
+  return { value: BigInt(text.slice(start, i)), end: i };
 }
 
 /** Replaces the long integers of one member's value (a number or an array of numbers) with exact bigints. */
 function exactMember(text: string, start: number, value: unknown): unknown {
-  if (isLongInteger(value)) return exactAt(text, start, value);
+  if (isLongInteger(value)) return exactAt(text, start, value).value;
   if (!Array.isArray(value) || !value.some(isLongInteger)) return value;
   const exact: unknown[] = value.slice();
   let i = skipWhitespace(text, start + 1);
@@ -134,8 +133,9 @@ function exactMember(text: string, start: number, value: unknown): unknown {
     const element = exact[n];
     let end: number;
     if (isLongInteger(element)) {
-      exact[n] = exactAt(text, i, element);
-      end = numberEnd;
+      const number = exactAt(text, i, element);
+      exact[n] = number.value;
+      end = number.end;
     } else end = skipValue(text, i);
     i = skipWhitespace(text, skipWhitespace(text, end) + 1); // past ','
   }
