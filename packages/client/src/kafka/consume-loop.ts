@@ -17,9 +17,8 @@ import {
   type KafkaMessage,
   type KafkaMessagesStream,
   platformaticConsumers,
-  settlesWithin,
-  within,
 } from './kafka-consumer.ts';
+import { settlesWithin, within } from './time-limits.ts';
 
 export type { KafkaMessage } from './kafka-consumer.ts';
 
